@@ -1,0 +1,50 @@
+# The two set-up commands are `make run` and `make test`; see README.md.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export WEB_ADDR = $(HOST):$(PORT)
+
+.PHONY: run test install install-test lint bench messages clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedules
+	$(PY) manage.py load_demo
+	@echo
+	@echo "  Service center: http://$(HOST):$(PORT)/   (demo users: see README.md, password demo12345)"
+	@$(PY) manage.py load_demo --list-users
+	@echo
+	$(VENV)/bin/honcho start -f Procfile
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+test: install-test lint
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(PY) -m bench $(BENCH_ARGS)
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var && $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/test_* var/broker

@@ -1,0 +1,194 @@
+"""Stations, staff profiles, customers, consumption and the notification outbox.
+
+Notifications live here, in the lowest app, so that every app can tell staff something
+without importing a higher app (see README, "Architecture").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    AreaType,
+    CustomerKind,
+    Grade,
+    GradeSource,
+    ImportantLevel,
+    ManagerTier,
+    NotificationChannel,
+    NotificationStatus,
+)
+from .validators import account_no_validator, phone_validator
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SupplyStation(TimeStamped):
+    """A supply station (供电所): owns customers, handles complaints, runs crews."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    area_type = models.CharField(_("default area type"), max_length=10, choices=AreaType.choices,
+                                 default=AreaType.URBAN)
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("station head"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="headed_stations")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("supply station")
+        verbose_name_plural = _("supply stations")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class StaffProfile(TimeStamped):
+    """What the service center knows of a user beyond Django's auth: station, tier, leadership."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    station = models.ForeignKey(SupplyStation, verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="staff")
+    leadership = models.BooleanField(_("member of the emergency leadership group"), default=False)
+    manager_tier = models.CharField(_("account manager tier"), max_length=10, choices=ManagerTier.choices,
+                                    blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="", validators=[phone_validator])
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user.get_username()} @ {self.station_id or '-'}"
+
+
+class Customer(TimeStamped):
+    """A customer account (户号) with its supply flags and its grade."""
+
+    account_no = models.CharField(_("account number"), max_length=20, unique=True,
+                                  validators=[account_no_validator])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.RESIDENTIAL)
+    voltage_kv = models.DecimalField(_("voltage (kV)"), max_digits=7, decimal_places=3, default=Decimal("0.4"),
+                                     validators=[MinValueValidator(Decimal("0.001"))])
+    station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="customers")
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="", validators=[phone_validator])
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True, default="")
+    dual_power_supply = models.BooleanField(_("dual power supply (双电源)"), default=False)
+    dual_circuit = models.BooleanField(_("dual circuit (双回路)"), default=False)
+    important_level = models.CharField(_("important power user level"), max_length=10,
+                                       choices=ImportantLevel.choices, default=ImportantLevel.NONE)
+    has_pv = models.BooleanField(_("photovoltaic (光伏)"), default=False)
+    has_ev_charging = models.BooleanField(_("EV charging (充电桩)"), default=False)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.C)
+    grade_source = models.CharField(_("grade source"), max_length=10, choices=GradeSource.choices,
+                                    default=GradeSource.AUTO)
+    grade_locked_until = models.DateField(_("grade locked until"), null=True, blank=True)
+    account_manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account manager"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="managed_customers")
+
+    class Meta:
+        ordering = ["account_no"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            # customer list filters: station + grade (API filter, my-customers, grading run)
+            models.Index(fields=["station", "grade"], name="customers_customer_st_grade"),
+            # phone search at the counter and repeat detection
+            models.Index(fields=["phone"], name="customers_customer_phone"),
+            # /my-customers/: the account manager's customers, A then B then C
+            models.Index(fields=["account_manager", "grade"], name="customers_customer_am_grade"),
+            models.Index(fields=["name"], name="customers_customer_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="customers_customer_grade_valid"),
+            models.CheckConstraint(condition=Q(voltage_kv__gt=0), name="customers_customer_voltage_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_no} {self.name}"
+
+
+class ConsumptionRecord(TimeStamped):
+    """One month of a customer's consumption, imported from billing."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consumption")
+    period = models.DateField(_("period (first day of month)"))
+    kwh = models.DecimalField(_("kWh"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2,
+                                      validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["customer_id", "period"]
+        verbose_name = _("consumption record")
+        verbose_name_plural = _("consumption records")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "period"], name="customers_consumption_unique_period"),
+            models.CheckConstraint(condition=Q(period__day=1), name="customers_consumption_period_first_day"),
+        ]
+        indexes = [
+            # grading run: trailing-12-month sums by period range
+            models.Index(fields=["period", "customer"], name="customers_consumption_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.period:%Y-%m}: {self.amount_yuan}"
+
+
+class Notification(TimeStamped):
+    """A persisted message to a staff member: the outbox.
+
+    Written in the same transaction as the change it reports; delivered by
+    `customers.send_notifications`. `dedupe_key` makes "one message per event and recipient"
+    a database guarantee.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices,
+                               default=NotificationChannel.IN_APP)
+    kind = models.CharField(_("kind"), max_length=50)
+    dedupe_key = models.CharField(max_length=200)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True, default="")
+    link = models.CharField(_("link"), max_length=300, blank=True, default="")
+    urgent = models.BooleanField(_("urgent (ignores quiet hours)"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=NotificationStatus.choices,
+                              default=NotificationStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "channel", "dedupe_key"],
+                                    name="customers_notification_unique_event"),
+        ]
+        indexes = [
+            # send_notifications: pending rows due for an attempt
+            models.Index(fields=["next_attempt_at"], name="customers_notif_pending",
+                         condition=Q(status="pending")),
+            # a user's inbox, newest first
+            models.Index(fields=["recipient", "-created_at"], name="customers_notif_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.channel} {self.subject}"

@@ -1,0 +1,42 @@
+"""Reads for customers and staff, scoped by the acting user (one place decides who sees what)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, HANDLER, has_role, sees_all_stations
+
+from .models import Customer, StaffProfile, SupplyStation
+
+
+def user_station_id(user) -> int | None:
+    """The station of a staff member (None for managers/admins without one, or no profile)."""
+    cached = getattr(user, "_station_id", "unset")
+    if cached == "unset":
+        cached = StaffProfile.objects.filter(user=user).values_list("station_id", flat=True).first()
+        user._station_id = cached
+    return cached
+
+
+def customer_list(*, user) -> QuerySet[Customer]:
+    """Customers a user may see in full.
+
+    Managers/admins: all. Counter staff and handlers: their station's (they take and handle its
+    complaints). Account managers: their own customers. Crews: none here; they see the minimum
+    of a customer through their work orders only.
+    """
+    qs = Customer.objects.select_related("station", "account_manager")
+    if sees_all_stations(user):
+        return qs
+    cond = Q(pk__in=[])
+    if has_role(user, COUNTER, HANDLER):
+        station_id = user_station_id(user)
+        if station_id:
+            cond |= Q(station_id=station_id)
+    if has_role(user, ACCOUNT_MANAGER):
+        cond |= Q(account_manager=user)
+    return qs.filter(cond)
+
+
+def station_list(*, user) -> QuerySet[SupplyStation]:
+    return SupplyStation.objects.all()

@@ -1,0 +1,71 @@
+"""Writes for customers, consumption and notifications. Each runs in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import GradeSource, NotificationChannel
+from .models import ConsumptionRecord, Customer, Notification
+
+
+@transaction.atomic
+def customer_save(*, customer: Customer, by=None) -> Customer:
+    """Validate and save a customer (new or changed). A grade set by a person is `manual`."""
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def customer_set_manual_grade(*, customer: Customer, grade: str, locked_until: date | None) -> Customer:
+    customer.grade = grade
+    customer.grade_source = GradeSource.MANUAL
+    customer.grade_locked_until = locked_until
+    return customer_save(customer=customer)
+
+
+@transaction.atomic
+def consumption_upsert(*, customer: Customer, rows: Iterable[dict]) -> int:
+    """Insert or update monthly rows {period, kwh, amount_yuan}; returns how many changed."""
+    rows = list(rows)
+    existing = {r.period: r for r in ConsumptionRecord.objects.filter(
+        customer=customer, period__in=[r["period"] for r in rows])}
+    changed = 0
+    for row in rows:
+        period = row["period"].replace(day=1)
+        kwh, amount = Decimal(row["kwh"]), Decimal(row["amount_yuan"])
+        rec = existing.get(period)
+        if rec is None:
+            ConsumptionRecord.objects.create(customer=customer, period=period, kwh=kwh, amount_yuan=amount)
+            changed += 1
+        elif rec.kwh != kwh or rec.amount_yuan != amount:
+            rec.kwh, rec.amount_yuan = kwh, amount
+            rec.save(update_fields=["kwh", "amount_yuan", "updated_at"])
+            changed += 1
+    return changed
+
+
+def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, body: str = "",
+           link: str = "", urgent: bool = False,
+           channels: Iterable[str] = (NotificationChannel.IN_APP,)) -> int:
+    """Write notification rows (the outbox) for each recipient and channel, at most once each.
+
+    Call inside the transaction of the change being reported. Delivery happens after commit
+    (`customers.send_notifications`); a duplicate (same recipient, channel, key) is ignored by
+    the unique constraint, so a retried caller never notifies twice. Returns rows written.
+    """
+    now = timezone.now()
+    rows = [
+        Notification(recipient_id=getattr(user, "pk", user), channel=channel, kind=kind, dedupe_key=dedupe_key,
+                     subject=subject[:200], body=body, link=link, urgent=urgent, next_attempt_at=now)
+        for user in {getattr(u, "pk", u) for u in recipients if u is not None}
+        for channel in channels
+    ]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

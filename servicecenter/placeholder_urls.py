@@ -1,0 +1,21 @@
+"""Pages whose issue has not landed yet: each says so plainly instead of answering 404.
+
+An app that builds one of these pages registers its own URL before this module in
+servicecenter/urls.py, and the entry here is then never reached; delete it when it lands.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from .views import placeholder
+
+urlpatterns = [
+    path("counter/", placeholder, {"title": _("Counter intake")}, name="placeholder-counter"),
+    path("complaints/", placeholder, {"title": _("Complaints")}, name="placeholder-complaints"),
+    path("my-work/", placeholder, {"title": _("My work")}, name="placeholder-my-work"),
+    path("dashboard/", placeholder, {"title": _("SLA dashboard")}, name="placeholder-dashboard"),
+    path("reports/", placeholder, {"title": _("Reports")}, name="placeholder-reports"),
+    path("my-customers/", placeholder, {"title": _("My customers")}, name="placeholder-my-customers"),
+    path("crew/", placeholder, {"title": _("My work orders")}, name="placeholder-crew"),
+    path("work-orders/", placeholder, {"title": _("Work orders")}, name="placeholder-work-orders"),
+]

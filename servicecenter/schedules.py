@@ -1,0 +1,26 @@
+"""The periodic schedule of SPEC §5, in one place. `manage.py setup_schedules` loads it into
+django-celery-beat (editable in admin afterwards: an existing entry's timing is not overwritten).
+
+Each entry: name -> (task name, crontab fields, queue, expires seconds). `expires` drops a
+message that waited too long (a minute-sweep queued behind a backlog is useless an hour later).
+"""
+
+SCHEDULE = {
+    "enforce-sla": ("complaints.enforce_sla", {"minute": "*"}, "sla", 55),
+    "send-notifications": ("customers.send_notifications", {"minute": "*"}, "notifications", 55),
+    "reevaluate-grades": ("grading.reevaluate_grades", {"minute": "0", "hour": "2", "day_of_month": "1"},
+                          "grading", 6 * 3600),
+    "build-daily-report": ("complaints.build_reports", {"minute": "15", "hour": "0"}, "reports", 3 * 3600),
+    "build-weekly-report": ("complaints.build_reports", {"minute": "0", "hour": "8", "day_of_week": "1"},
+                            "reports", 3 * 3600),
+    "build-monthly-report": ("complaints.build_reports", {"minute": "0", "hour": "6", "day_of_month": "1"},
+                             "reports", 3 * 3600),
+    "remind-visits": ("grading.remind_visits", {"minute": "30", "hour": "7"}, "default", 3 * 3600),
+}
+
+# Arguments of the entries that share one task.
+SCHEDULE_KWARGS = {
+    "build-daily-report": {"kind": "daily"},
+    "build-weekly-report": {"kind": "weekly"},
+    "build-monthly-report": {"kind": "monthly"},
+}
