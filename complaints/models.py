@@ -1,1 +1,322 @@
-"""Models: see SPEC §2."""
+"""Complaints (投诉工单), their timeline, categories, SLA policies, the work calendar and escalations.
+
+Deadlines are stored, indexed columns written only by the services that change what they
+depend on; the SLA sweep reads them through partial indexes (see Meta.indexes).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import Grade
+from customers.models import Customer, SupplyStation, TimeStamped
+
+from .choices import (
+    ComplaintChannel,
+    ComplaintSeverity,
+    ComplaintStatus,
+    DeadlineKind,
+    DeadlineUnit,
+    EscalationLevel,
+    ExtensionStatus,
+    Satisfaction,
+    SubjectType,
+)
+
+OPEN = ["received", "acknowledged", "paused", "resolved"]
+
+
+class ComplaintCategory(TimeStamped):
+    """Two-level taxonomy: a class (parent is null) and its items, with stable codes."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True, default="")
+    parent = models.ForeignKey("self", verbose_name=_("class"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="items")
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class SlaPolicy(TimeStamped):
+    """Targets for acknowledge / resolve / callback, matched on (severity, grade, channel).
+
+    A blank match field means "any"; the most specific active policy wins (see sla.py).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=ComplaintSeverity.choices, blank=True,
+                                default="")
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True, default="")
+    channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices, blank=True,
+                               default="")
+    priority = models.IntegerField(_("priority among equally specific policies"), default=0)
+    ack_amount = models.PositiveIntegerField(_("acknowledge within"))
+    ack_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.HOURS)
+    resolve_amount = models.PositiveIntegerField(_("resolve within"))
+    resolve_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
+                                    default=DeadlineUnit.WORKDAYS)
+    callback_amount = models.PositiveIntegerField(_("call back within"))
+    callback_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
+                                     default=DeadlineUnit.WORKDAYS)
+    warning_fraction = models.DecimalField(_("warning fraction"), max_digits=3, decimal_places=2, default=0.75)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.CheckConstraint(condition=Q(warning_fraction__gt=0, warning_fraction__lt=1),
+                                   name="complaints_slapolicy_warning_fraction"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkCalendarDay(TimeStamped):
+    """A date whose working status differs from the default (weekends off, weekdays on):
+    public holidays (off) and 调休 make-up days (on). Seeded from `chinesecalendar`."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
+    source = models.CharField(_("source"), max_length=20, default="manual")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("work calendar day")
+        verbose_name_plural = _("work calendar")
+
+    def __str__(self):
+        return f"{self.date} {'work' if self.is_workday else 'off'} {self.name}"
+
+
+class Complaint(TimeStamped):
+    """A complaint (投诉工单) from receipt to close."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="complaints")
+    complainant_name = models.CharField(_("complainant name"), max_length=100, blank=True, default="")
+    complainant_phone = models.CharField(_("complainant phone"), max_length=20, blank=True, default="")
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    category = models.ForeignKey(ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="complaints")
+    severity = models.CharField(_("severity"), max_length=10, choices=ComplaintSeverity.choices,
+                                default=ComplaintSeverity.NORMAL)
+    description = models.TextField(_("description"), max_length=5000)
+    received_at = models.DateTimeField(_("received at"))
+    station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="complaints")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="handled_complaints")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="received_complaints")
+    status = models.CharField(_("status"), max_length=20, choices=ComplaintStatus.choices,
+                              default=ComplaintStatus.RECEIVED)
+    grade_at_intake = models.CharField(_("grade at intake"), max_length=1, choices=Grade.choices, default=Grade.C)
+    sla_policy = models.ForeignKey(SlaPolicy, verbose_name=_("SLA policy"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="complaints")
+    # The targets used at intake, copied from the policy (later policy edits move nothing).
+    sla_targets = models.JSONField(_("SLA targets used"), default=dict, blank=True)
+    warning_fraction = models.DecimalField(max_digits=3, decimal_places=2, default=0.75)
+
+    ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    callback_due_at = models.DateTimeField(_("call back by"), null=True, blank=True)
+    # When the current resolve clock started (intake, or the reopen): the warning fraction is
+    # measured from here.
+    resolve_started_at = models.DateTimeField(null=True, blank=True)
+    original_resolve_due_at = models.DateTimeField(_("original resolve deadline"), null=True, blank=True)
+    ack_breached = models.BooleanField(_("acknowledge breached"), default=False)
+    resolve_breached = models.BooleanField(_("resolve breached"), default=False)
+    callback_breached = models.BooleanField(_("callback breached"), default=False)
+
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    callback_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    status_before_pause = models.CharField(max_length=20, blank=True, default="")
+
+    resolution = models.TextField(_("resolution (the reply)"), blank=True, default="")
+    verified = models.BooleanField(_("verified (属实)"), null=True, blank=True)
+    utility_responsible = models.BooleanField(_("utility responsible"), null=True, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True,
+                                    default="")
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    urge_count = models.PositiveIntegerField(_("times urged"), default=0)
+    repeat_of = models.ForeignKey("self", verbose_name=_("repeat of"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="repeats")
+    typical = models.BooleanField(_("typical case (for reports)"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ComplaintStatus.values),
+                                   name="complaints_complaint_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=ComplaintChannel.values),
+                                   name="complaints_complaint_channel_valid"),
+            models.CheckConstraint(condition=Q(severity__in=ComplaintSeverity.values),
+                                   name="complaints_complaint_severity_valid"),
+        ]
+        indexes = [
+            # list default ordering and received_after/received_before filters
+            models.Index(fields=["-received_at", "-id"], name="complaints_c_received"),
+            # list filter status + station (the most common page: "my station's open ones")
+            models.Index(fields=["station", "status", "-received_at"], name="complaints_c_station_status"),
+            models.Index(fields=["category", "-received_at"], name="complaints_c_category"),
+            models.Index(fields=["channel", "-received_at"], name="complaints_c_channel"),
+            models.Index(fields=["grade_at_intake", "-received_at"], name="complaints_c_grade"),
+            models.Index(fields=["handler", "status"], name="complaints_c_handler"),
+            # repeat detection: same customer / phone within 30 days
+            models.Index(fields=["customer", "-received_at"], name="complaints_c_customer"),
+            models.Index(fields=["complainant_phone", "-received_at"], name="complaints_c_phone"),
+            # enforce_sla: open acknowledgement deadlines not yet breached
+            models.Index(fields=["ack_due_at"], name="complaints_c_ack_open",
+                         condition=Q(status="received", ack_breached=False)),
+            # enforce_sla: open resolve deadlines not yet breached
+            models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_open",
+                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False)),
+            # enforce_sla: open callback deadlines not yet breached
+            models.Index(fields=["callback_due_at"], name="complaints_c_callback_open",
+                         condition=Q(status="resolved", callback_breached=False)),
+            # at_risk/breached filters and the dashboard: open complaints by their deadlines
+            models.Index(fields=["status", "resolve_due_at"], name="complaints_c_status_resolve"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class PauseSegment(TimeStamped):
+    """One pause of a complaint's clock (start, end, reason, who): the clock can be replayed."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("paused at"))
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            # at most one open pause per complaint
+            models.UniqueConstraint(fields=["complaint"], condition=Q(ended_at__isnull=True),
+                                    name="complaints_pause_one_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.started_at}–{self.ended_at or '…'}"
+
+
+class ComplaintEvent(models.Model):
+    """Append-only timeline of a complaint. Never updated or deleted."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(_("what"), max_length=50)
+    note = models.TextField(_("note"), blank=True, default="")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["complaint", "at", "id"], name="complaints_event_timeline")]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.at} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValueError("ComplaintEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("ComplaintEvent is append-only")
+
+
+class ExtensionRequest(TimeStamped):
+    """A handler's request for a later resolve deadline, decided by a manager."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_due_at = models.DateTimeField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_due_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint"], condition=Q(status="pending"),
+                                    name="complaints_extension_one_pending"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="complaints_ext_pending")]
+
+    def __str__(self):
+        return f"{self.complaint_id} → {self.requested_due_at} ({self.status})"
+
+
+class Escalation(TimeStamped):
+    """One row per (object, deadline kind, level): the database makes escalation idempotent.
+
+    `subject_type`/`subject_id` name a complaint or a work order (work orders live in a higher
+    app, so they are referenced by id); `complaint` is set for complaint escalations.
+    """
+
+    subject_type = models.CharField(max_length=20, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField()
+    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="escalations")
+    station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations")
+    kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
+    level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    reason = models.CharField(max_length=200, blank=True, default="")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-level", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "level"],
+                                    name="complaints_escalation_unique_level"),
+        ]
+        indexes = [
+            # the manager's escalation inbox: unacknowledged, newest severe first
+            models.Index(fields=["-level", "-created_at"], name="complaints_esc_inbox",
+                         condition=Q(acknowledged_at__isnull=True)),
+            models.Index(fields=["station", "-created_at"], name="complaints_esc_station"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject_type}:{self.subject_id} {self.kind} L{self.level}"

@@ -192,3 +192,21 @@ class Notification(TimeStamped):
 
     def __str__(self):
         return f"{self.recipient_id} {self.channel} {self.subject}"
+
+
+class DailySequence(models.Model):
+    """Daily counters for human-facing numbers (TS20261125 0001, GD20261125 0001).
+
+    Incremented with a row lock (or SQLite's write lock), so concurrent intakes never get the
+    same number.
+    """
+
+    prefix = models.CharField(max_length=10)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="customers_dailysequence_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}{self.day:%Y%m%d}:{self.last}"

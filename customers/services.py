@@ -69,3 +69,17 @@ def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, bo
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def next_number(*, prefix: str, day) -> str:
+    """The next `<prefix><YYYYMMDD><4 digits>` number for `day` (local date). Must run inside
+    the transaction that uses the number: the row lock is held until it commits."""
+    from django.db.models import F
+
+    from .models import DailySequence
+
+    with transaction.atomic():
+        DailySequence.objects.get_or_create(prefix=prefix, day=day)
+        DailySequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
+        last = DailySequence.objects.select_for_update().values_list("last", flat=True).get(prefix=prefix, day=day)
+    return f"{prefix}{day:%Y%m%d}{last:04d}"
