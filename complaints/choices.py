@@ -46,6 +46,8 @@ class DeadlineKind(models.TextChoices):
     CALLBACK = "callback", _("Callback")
     ARRIVE = "arrive", _("Arrive")
     RESTORE = "restore", _("Restore")
+    # not a deadline: the complainant chased the complaint a second time (催办), see services
+    URGE = "urge", _("Urged by the complainant")
 
 
 class EscalationLevel(models.IntegerChoices):

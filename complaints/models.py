@@ -142,6 +142,11 @@ class Complaint(TimeStamped):
     # measured from here.
     resolve_started_at = models.DateTimeField(null=True, blank=True)
     original_resolve_due_at = models.DateTimeField(_("original resolve deadline"), null=True, blank=True)
+    # When each open deadline enters its warning zone (start + warning_fraction of the time to
+    # the deadline): written with the deadline, so `at_risk` is a plain indexed comparison.
+    ack_warn_at = models.DateTimeField(_("acknowledge warning from"), null=True, blank=True)
+    resolve_warn_at = models.DateTimeField(_("resolve warning from"), null=True, blank=True)
+    callback_warn_at = models.DateTimeField(_("callback warning from"), null=True, blank=True)
     ack_breached = models.BooleanField(_("acknowledge breached"), default=False)
     resolve_breached = models.BooleanField(_("resolve breached"), default=False)
     callback_breached = models.BooleanField(_("callback breached"), default=False)
@@ -153,6 +158,9 @@ class Complaint(TimeStamped):
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     status_before_pause = models.CharField(max_length=20, blank=True, default="")
 
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="resolved_complaints")
+    close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True, default="")
     resolution = models.TextField(_("resolution (the reply)"), blank=True, default="")
     verified = models.BooleanField(_("verified (属实)"), null=True, blank=True)
     utility_responsible = models.BooleanField(_("utility responsible"), null=True, blank=True)
@@ -200,6 +208,16 @@ class Complaint(TimeStamped):
                          condition=Q(status="resolved", callback_breached=False)),
             # at_risk/breached filters and the dashboard: open complaints by their deadlines
             models.Index(fields=["status", "resolve_due_at"], name="complaints_c_status_resolve"),
+            # at_risk filter and the level-1 warning: open deadlines by their warning time
+            models.Index(fields=["ack_warn_at"], name="complaints_c_ack_warn",
+                         condition=Q(status="received", ack_breached=False)),
+            models.Index(fields=["resolve_warn_at"], name="complaints_c_resolve_warn",
+                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False)),
+            models.Index(fields=["callback_warn_at"], name="complaints_c_callback_warn",
+                         condition=Q(status="resolved", callback_breached=False)),
+            # breached filter on fulfilled complaints and the callback sweep's list of due ones
+            models.Index(fields=["status", "callback_due_at"], name="complaints_c_status_callback"),
+            models.Index(fields=["status", "ack_due_at"], name="complaints_c_status_ack"),
         ]
 
     def __str__(self):

@@ -54,6 +54,8 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     ack_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(hours=24))
     resolve_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=5))
     resolve_started_at = factory.SelfAttribute("received_at")
+    ack_warn_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(hours=18))
+    resolve_warn_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=3, hours=18))
     original_resolve_due_at = factory.SelfAttribute("resolve_due_at")
     status = "received"
 
