@@ -81,6 +81,10 @@ class WorkOrder(TimeStamped):
     arrive_due_at = models.DateTimeField(_("arrival deadline"), null=True, blank=True)
     restore_due_at = models.DateTimeField(_("restore deadline"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # When level 1 (warning) is due: the arrival target, or 0.75 of the ceiling where target and
+    # ceiling are equal (grade A / important users); 0.75 of the restore time after arrival.
+    arrive_warn_at = models.DateTimeField(_("arrival warning from"), null=True, blank=True)
+    restore_warn_at = models.DateTimeField(_("restore warning from"), null=True, blank=True)
     arrive_breached = models.BooleanField(_("arrival breached"), default=False)
     restore_breached = models.BooleanField(_("restore breached"), default=False)
     grade_at_creation = models.CharField(_("customer grade at creation"), max_length=1, blank=True, default="")
@@ -139,6 +143,13 @@ class WorkOrder(TimeStamped):
                                      arrive_breached=False)),
             # enforce_sla (workorders/sweep.py): open restore deadlines not yet breached
             models.Index(fields=["restore_due_at"], name="workorders_wo_restore_open",
+                         condition=Q(status="on_site", restore_breached=False)),
+            # enforce_sla (workorders/sweep.py): arrival warnings (level 1) of open orders
+            models.Index(fields=["arrive_warn_at"], name="workorders_wo_arrive_warn",
+                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
+                                     arrive_breached=False)),
+            # enforce_sla (workorders/sweep.py): restore warnings (level 1) of orders on site
+            models.Index(fields=["restore_warn_at"], name="workorders_wo_restore_warn",
                          condition=Q(status="on_site", restore_breached=False)),
             # `overdue` filter for non-repair kinds: open orders past their due date
             models.Index(fields=["due_at"], name="workorders_wo_due_open",
