@@ -49,5 +49,7 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # claimed by a delivery worker (lease from `claimed_at`); re-claimed only once the lease expired
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed (gave up)")

@@ -170,6 +170,8 @@ class Notification(TimeStamped):
                               default=NotificationStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # when a delivery worker claimed the row (status `sending`): its lease runs from here
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -188,6 +190,9 @@ class Notification(TimeStamped):
                          condition=Q(status="pending")),
             # a user's inbox, newest first
             models.Index(fields=["recipient", "-created_at"], name="customers_notif_inbox"),
+            # send_notifications: claimed rows whose lease may have expired (worker killed)
+            models.Index(fields=["claimed_at"], name="customers_notif_sending",
+                         condition=Q(status="sending")),
         ]
 
     def __str__(self):
