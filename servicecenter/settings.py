@@ -189,6 +189,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One queue per kind of work (the Procfile worker listens on all; a busy site runs one worker
+# per queue so a long grade run never delays the minute sweep). Unlisted tasks go to "default".
+CELERY_TASK_ROUTES = {
+    "complaints.enforce_sla": {"queue": "sla"},
+    "customers.send_notifications": {"queue": "notifications"},
+    "grading.*": {"queue": "grading"},
+    "reports.*": {"queue": "reports"},
+    "complaints.build_reports": {"queue": "reports"},
+}
+# Notification delivery (customers/delivery.py): a claimed row is re-claimed after the lease
+# (worker killed mid-delivery); a failing row is retried with backoff, then given up as failed.
+NOTIFICATION_LEASE = env_duration("NOTIFICATION_LEASE", "10 minutes")
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- product settings ---------------------------------------------------------------------
 REPEAT_WINDOW = env_duration("REPEAT_WINDOW", "30 days")
