@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from customers.importers import ImportFileError, import_consumption, import_customers, parse_period
@@ -29,6 +30,13 @@ BAD = [
     ["3300000008", "坏标志", "S01", "spaceship", "0.4", "", "13800000008", "", "maybe", "none", "no", ""],
     ["3300000001", "重复", "S01", "residential", "0.4", "", "13800000001", "", "no", "none", "no", ""],
 ]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # reasons are translated (Chinese by default); these tests read the English ones
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -211,6 +219,12 @@ def test_commands_print_the_report_and_fail_on_bad_rows(tmp_path, setup, capsys)
     cons = write_csv(tmp_path / "cons.csv", CONSUMPTION_HEADER, [["3300000001", "2026-01", "10", "6"]])
     call_command("import_consumption", str(cons))
     assert "1 created" in capsys.readouterr().out
+
+
+def test_reasons_are_reported_in_chinese_by_default(tmp_path, setup):
+    with translation.override("zh-hans"):
+        report = import_customers(write_csv(tmp_path / "c.csv", CUSTOMER_HEADER, BAD[1:2]))
+    assert "没有编码为 'S99' 的供电所" in report.errors[0][1]
 
 
 def test_missing_file_is_a_command_error(tmp_path):
