@@ -1,0 +1,30 @@
+# The service center image: one image, three roles (web = gunicorn, worker, beat); see docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/app/var \
+    MEDIA_ROOT=/data/media
+
+WORKDIR /app
+
+# dependencies first (a layer that survives code changes), then the code
+COPY pyproject.toml ./
+RUN python - <<'PY' > /tmp/requirements.txt
+import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
+PY
+RUN pip install -r /tmp/requirements.txt
+
+COPY . .
+RUN pip install --no-deps . \
+    && python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin app \
+    && mkdir -p /data/media "$VAR_DIR" \
+    && chown -R app:app /data "$VAR_DIR"
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "servicecenter.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
