@@ -67,3 +67,16 @@ CREW_NEXT_ACTION: dict[str, str] = {
 def allowed_actions(status: str) -> list[str]:
     """Actions allowed from `status`, in workflow order."""
     return [str(action) for action, (sources, _target) in TRANSITIONS.items() if status in sources]
+
+
+# How an event kind reads on the history lists.
+EVENT_LABELS = {
+    "created": _("Created"),
+    "dispatch": _("Dispatched"),
+    "accept": _("Accepted"),
+    "depart": _("Left for the site"),
+    "arrive": _("Arrived on site"),
+    "complete": _("Completed"),
+    "cancel": _("Cancelled"),
+    "photo_added": _("Photo added"),
+}

@@ -1,0 +1,54 @@
+"""Crew and work-order factories. Orders made here get fixed deadlines (urban repair: 45/60
+minutes); the create service computes them from the rules."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from tests.customers.factories import CustomerFactory, StationFactory
+from workorders.models import Crew, WorkOrder
+
+
+class CrewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Crew
+        django_get_or_create = ["name"]
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"抢修{n}班")
+    station = factory.SubFactory(StationFactory)
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.members.set(extracted)
+
+
+_SEQ = {"n": 0}
+
+
+def _number():
+    _SEQ["n"] += 1
+    return f"GD{timezone.localdate():%Y%m%d}{9000 + _SEQ['n'] % 1000:04d}"
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    """WorkOrderFactory(station=s, crew=c, status="accepted"): an urban repair created now."""
+
+    class Meta:
+        model = WorkOrder
+
+    number = factory.Sequence(lambda n: f"GD{timezone.localdate():%Y%m%d}{n % 10000:04d}" if n < 10000
+                              else f"GX{n:016d}")
+    kind = "repair"
+    station = factory.SubFactory(StationFactory)
+    customer = factory.SubFactory(CustomerFactory, station=factory.SelfAttribute("..station"))
+    address = factory.LazyAttribute(lambda o: o.customer.address if o.customer else "城东路1号")
+    contact_name = factory.LazyAttribute(lambda o: o.customer.name if o.customer else "张先生")
+    contact_phone = factory.LazyAttribute(lambda o: o.customer.phone if o.customer else "13900000000")
+    area_type = "urban"
+    status = "created"
+    arrive_target_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=45))
+    arrive_due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=60))
+    arrive_warn_at = factory.SelfAttribute("arrive_target_at")

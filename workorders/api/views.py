@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from complaints.models import Complaint
+from servicecenter.exceptions import StaleVersion, ValidationFailed
+from servicecenter.roles import ADMIN, MANAGER, has_role
+
+from .. import selectors, services
+from ..filters import WorkOrderFilterSet
+from ..idempotency import HEADER, Answer, run_once
+from ..models import WorkOrder, WorkOrderPhoto
+from . import serializers as s
+
+IDEMPOTENCY_PARAM = OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=False,
+                                     description="a retried request with the same key returns the first answer")
+
+
+class ManagersWrite(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or has_role(request.user, MANAGER, ADMIN)
+
+
+class CrewViewSet(viewsets.ModelViewSet):
+    """Crews by name; everyone signed in reads those in their scope, managers and admins write."""
+
+    serializer_class = s.CrewSerializer
+    permission_classes = [permissions.IsAuthenticated, ManagersWrite]
+    lookup_field = "name"
+    lookup_value_regex = "[^/]+"
+    filterset_fields = {"station__code": ["exact"], "active": ["exact"]}
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.crew_list(user=self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            members = serializer.validated_data.pop("members", [])
+            crew = serializer.save()
+            services.crew_save(crew=crew, members=members, by=self.request.user)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            members = serializer.validated_data.pop("members", None)
+            crew = serializer.save()
+            services.crew_save(crew=crew, members=members, by=self.request.user)
+
+
+ACTION_INPUTS = {
+    "dispatch": s.WorkOrderDispatchInputSerializer,
+    "accept": s.ActionInputSerializer,
+    "depart": s.ActionInputSerializer,
+    "arrive": s.WorkOrderArriveInputSerializer,
+    "complete": s.WorkOrderCompleteInputSerializer,
+    "cancel": s.WorkOrderCancelInputSerializer,
+}
+
+
+class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Work orders in the user's scope (out of scope: 404). State changes are the actions below;
+    each takes the order's `version` and honours `Idempotency-Key`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = WorkOrderFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = selectors.work_order_list(user=self.request.user)
+        return qs.prefetch_related(
+            Prefetch("photos", queryset=WorkOrderPhoto.objects.select_related("uploaded_by"))
+        ).select_related("created_by").order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        if selectors.is_crew_only(self.request.user):
+            return s.WorkOrderCrewSerializer
+        return s.WorkOrderSerializer
+
+    def _body(self, order: WorkOrder) -> dict:
+        # re-read through the scoped queryset so the answer carries the annotations
+        fresh = self.get_queryset().get(pk=order.pk)
+        return self.get_serializer(fresh).data
+
+    def _endpoint(self, verb: str, pk) -> str:
+        return f"work-orders/{pk}/{verb}"
+
+    def _respond(self, answer: Answer) -> Response:
+        response = Response(answer.body, status=answer.status)
+        if answer.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    @extend_schema(request=s.WorkOrderCreateInputSerializer, responses={201: s.WorkOrderSerializer},
+                   parameters=[IDEMPOTENCY_PARAM])
+    def create(self, request, *args, **kwargs):
+        data = s.WorkOrderCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        complaint = None
+        if v.get("complaint"):
+            complaint = Complaint.objects.select_related("station", "customer").filter(number=v["complaint"]).first()
+            if complaint is None or not selectors.can_manage(request.user, station_id=complaint.station_id):
+                raise ValidationFailed("complaint", _("No such complaint in your station."))
+        station = v.get("station") or (complaint.station if complaint else None) or (
+            v["customer"].station if v.get("customer") else None)
+        if station is None:
+            raise ValidationFailed("station", _("Choose the station."))
+        if not selectors.can_manage(request.user, station_id=station.pk):
+            raise PermissionDenied()
+
+        def act():
+            order = services.work_order_create(
+                by=request.user, kind=v["kind"], station=station, complaint=complaint, customer=v.get("customer"),
+                address=v.get("address", ""), area_type=v.get("area_type"), priority=v["priority"],
+                description=v.get("description", ""), contact_name=v.get("contact_name", ""),
+                contact_phone=v.get("contact_phone", ""), due_at=v.get("due_at"))
+            return Answer(status.HTTP_201_CREATED, self._body(order))
+
+        return self._respond(run_once(user=request.user, key=request.headers.get(HEADER),
+                                      endpoint="work-orders/create", action=act))
+
+    def _action(self, request, pk, verb):
+        order = self.get_object()  # scoped: out of scope -> 404
+        if verb in ("dispatch", "cancel"):
+            allowed = selectors.can_manage(request.user, order)
+        else:
+            allowed = selectors.can_work(request.user, order)
+        if not allowed:
+            raise PermissionDenied()
+        data = ACTION_INPUTS[verb](data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        common = {"by": request.user, "version": v["version"], "client_time": v.get("client_time")}
+
+        def act():
+            fresh = WorkOrder.objects.get(pk=order.pk)
+            if verb == "dispatch":
+                crew = selectors.crew_list(user=request.user).filter(name=v["crew"]).first()
+                if crew is None:
+                    raise ValidationFailed("crew", _("No such crew."))
+                done = services.work_order_dispatch(work_order=fresh, crew=crew, **common)
+            elif verb == "accept":
+                done = services.work_order_accept(work_order=fresh, **common)
+            elif verb == "depart":
+                done = services.work_order_depart(work_order=fresh, **common)
+            elif verb == "arrive":
+                done = services.work_order_arrive(work_order=fresh, lat=v.get("lat"), lng=v.get("lng"),
+                                                  delay_reason=v.get("delay_reason", ""),
+                                                  customer_informed=v.get("customer_informed"), **common)
+            elif verb == "complete":
+                done = services.work_order_complete(work_order=fresh, notes=v.get("notes", ""), **common)
+            else:
+                done = services.work_order_cancel(work_order=fresh, reason=v.get("reason", ""), **common)
+            return Answer(status.HTTP_200_OK, self._body(done))
+
+        try:
+            answer = run_once(user=request.user, key=request.headers.get(HEADER),
+                              endpoint=self._endpoint(verb, order.pk), action=act)
+        except StaleVersion as exc:
+            body = exc.as_dict()
+            body["current"] = self._body(order)
+            return Response(body, status=exc.status_code)
+        return self._respond(answer)
+
+    @extend_schema(request=s.WorkOrderDispatchInputSerializer, responses=s.WorkOrderSerializer,
+                   parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_order(self, request, pk=None):
+        return self._action(request, pk, "dispatch")
+
+    @extend_schema(request=s.ActionInputSerializer, responses=s.WorkOrderSerializer, parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="accept")
+    def accept(self, request, pk=None):
+        return self._action(request, pk, "accept")
+
+    @extend_schema(request=s.ActionInputSerializer, responses=s.WorkOrderSerializer, parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="depart")
+    def depart(self, request, pk=None):
+        return self._action(request, pk, "depart")
+
+    @extend_schema(request=s.WorkOrderArriveInputSerializer, responses=s.WorkOrderSerializer,
+                   parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="arrive")
+    def arrive(self, request, pk=None):
+        return self._action(request, pk, "arrive")
+
+    @extend_schema(request=s.WorkOrderCompleteInputSerializer, responses=s.WorkOrderSerializer,
+                   parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="complete")
+    def complete(self, request, pk=None):
+        return self._action(request, pk, "complete")
+
+    @extend_schema(request=s.WorkOrderCancelInputSerializer, responses=s.WorkOrderSerializer,
+                   parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request, pk=None):
+        return self._action(request, pk, "cancel")
+
+    @extend_schema(request={"multipart/form-data": s.WorkOrderPhotoInputSerializer},
+                   responses={201: s.WorkOrderPhotoSerializer}, parameters=[IDEMPOTENCY_PARAM])
+    @action(detail=True, methods=["get", "post"], url_path="photos")
+    def photos(self, request, pk=None):
+        """GET the order's photos; POST multipart `photo` (JPEG/PNG/HEIC ≤ 10 MB, ≤ 10 per order)."""
+        order = self.get_object()
+        if request.method == "GET":
+            return Response(s.WorkOrderPhotoSerializer(order.photos.all(), many=True).data)
+        if not selectors.can_work(request.user, order):
+            raise PermissionDenied()
+        data = s.WorkOrderPhotoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+
+        def act():
+            photo = services.work_order_add_photo(work_order=order, by=request.user, upload=v["photo"],
+                                                  version=v.get("version"), client_time=v.get("client_time"))
+            return Answer(status.HTTP_201_CREATED, s.WorkOrderPhotoSerializer(photo).data)
+
+        try:
+            answer = run_once(user=request.user, key=request.headers.get(HEADER),
+                              endpoint=self._endpoint("photos", order.pk), action=act)
+        except StaleVersion as exc:
+            body = exc.as_dict()
+            body["current"] = self._body(order)
+            return Response(body, status=exc.status_code)
+        return self._respond(answer)
+
+    @extend_schema(responses=s.WorkOrderEventSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="events")
+    def events(self, request, pk=None):
+        order = self.get_object()
+        return Response(s.WorkOrderEventSerializer(order.events.select_related("actor"), many=True).data)
