@@ -16,6 +16,4 @@ urlpatterns = [
     path("dashboard/", placeholder, {"title": _("SLA dashboard")}, name="placeholder-dashboard"),
     path("reports/", placeholder, {"title": _("Reports")}, name="placeholder-reports"),
     path("my-customers/", placeholder, {"title": _("My customers")}, name="placeholder-my-customers"),
-    path("crew/", placeholder, {"title": _("My work orders")}, name="placeholder-crew"),
-    path("work-orders/", placeholder, {"title": _("Work orders")}, name="placeholder-work-orders"),
 ]
