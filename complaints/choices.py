@@ -72,3 +72,78 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class ComplaintAction(models.TextChoices):
+    """The verbs of the lifecycle (SPEC §3); values are the API's action names."""
+
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    URGE = "urge", _("Urge")
+    REQUEST_EXTENSION = "request-extension", _("Request extension")
+    APPROVE_EXTENSION = "approve-extension", _("Decide extension")
+    RESOLVE = "resolve", _("Resolve")
+    CALLBACK = "callback", _("Call back")
+    REOPEN = "reopen", _("Reopen")
+    ASSIGN = "assign", _("Assign")
+    CLOSE = "close", _("Close")
+
+
+_A = ComplaintAction
+_S = ComplaintStatus
+
+# Which actions each status allows (the 409 answer lists them). SPEC §3's diagram; a pause can
+# start before the first contact too (the complainant cannot be reached), and resume returns to
+# the status the complaint was paused from.
+ALLOWED_ACTIONS: dict[str, list[str]] = {
+    _S.RECEIVED: [_A.ACKNOWLEDGE, _A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.ASSIGN],
+    _S.ACKNOWLEDGED: [_A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.RESOLVE, _A.ASSIGN],
+    _S.PAUSED: [_A.RESUME, _A.URGE, _A.APPROVE_EXTENSION, _A.ASSIGN],
+    _S.RESOLVED: [_A.CALLBACK, _A.REOPEN, _A.CLOSE],
+    _S.CLOSED: [_A.REOPEN],
+}
+
+# Which roles may take each action (on a complaint they can see).
+ACTION_ROLES: dict[str, set[str]] = {
+    _A.ACKNOWLEDGE: {"handler", "manager", "counter"},
+    _A.PAUSE: {"handler", "manager"},
+    _A.RESUME: {"handler", "manager"},
+    _A.URGE: {"counter", "handler", "manager"},
+    _A.REQUEST_EXTENSION: {"handler", "manager"},
+    _A.APPROVE_EXTENSION: {"manager"},
+    _A.RESOLVE: {"handler", "manager"},
+    _A.CALLBACK: {"counter", "manager"},
+    _A.REOPEN: {"manager"},
+    _A.ASSIGN: {"handler", "manager"},
+    _A.CLOSE: {"manager"},
+}
+
+
+class EventKind(models.TextChoices):
+    """What a timeline row records."""
+
+    RECEIVED = "received", _("Received")
+    REPEAT_WARNING = "repeat_warning", _("Repeat complaint warning (重复投诉预警)")
+    ACKNOWLEDGED = "acknowledged", _("First contact made")
+    PAUSED = "paused", _("Clock paused")
+    RESUMED = "resumed", _("Clock resumed")
+    URGED = "urged", _("Urged by the complainant (催办)")
+    ESCALATED = "escalated", _("Escalated")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    RESOLVED = "resolved", _("Resolved (reply given)")
+    CALLED_BACK = "called_back", _("Called back")
+    REOPENED = "reopened", _("Reopened")
+    ASSIGNED = "assigned", _("Assigned")
+    CLOSED = "closed", _("Closed")
+    MARKED_TYPICAL = "marked_typical", _("Marked as a typical case")
+
+
+class AckHow(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    AT_COUNTER = "at_counter", _("At the counter, on the spot")
+    SMS = "sms", _("By SMS / WeChat")
+    VISIT = "visit", _("On a visit")

@@ -85,6 +85,27 @@ class SlaPolicy(TimeStamped):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .sla import MAX_RESOLVE_HOURS, MAX_RESOLVE_WORKDAYS, resolve_ceiling_error
+
+        if self.resolve_amount is not None and resolve_ceiling_error(self.resolve_amount, self.resolve_unit):
+            raise ValidationError({"resolve_amount": _(
+                "No policy may allow more than %(workdays)s working days (%(hours)s calendar hours) to resolve "
+                "a complaint: that is the regulation's ceiling (《供电监管办法》).") % {
+                    "workdays": MAX_RESOLVE_WORKDAYS, "hours": MAX_RESOLVE_HOURS}})
+
+    def targets(self) -> dict:
+        """The targets a complaint records at intake (later edits of the policy move nothing)."""
+        return {
+            "policy": self.name,
+            "ack": [self.ack_amount, self.ack_unit],
+            "resolve": [self.resolve_amount, self.resolve_unit],
+            "callback": [self.callback_amount, self.callback_unit],
+            "warning_fraction": str(self.warning_fraction),
+        }
+
 
 class WorkCalendarDay(TimeStamped):
     """A date whose working status differs from the default (weekends off, weekdays on):

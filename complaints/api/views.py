@@ -1,0 +1,123 @@
+"""/api/v1/complaints/: list, detail, create, one POST action per verb, timeline, escalations."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
+
+from .. import selectors, services
+from ..filters import ComplaintFilterSet
+from . import serializers as s
+
+
+class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Complaints within the user's scope (out of scope -> 404). State changes are actions."""
+
+    serializer_class = s.ComplaintSerializer
+    filterset_class = ComplaintFilterSet
+
+    def get_queryset(self):
+        return selectors.complaint_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _answer(self, complaint, code=status.HTTP_200_OK):
+        complaint = selectors.complaint_get(user=self.request.user, pk=complaint.pk)
+        return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data, status=code)
+
+    def _input(self, serializer_class):
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        return ser.validated_data
+
+    @extend_schema(request=s.ComplaintCreateInputSerializer, responses={201: s.ComplaintSerializer})
+    def create(self, request, *args, **kwargs):
+        if not has_role(request.user, COUNTER, HANDLER, MANAGER):
+            raise PermissionDenied()
+        data = self._input(s.ComplaintCreateInputSerializer)
+        complaint = services.complaint_intake(by=request.user, **data)
+        # answered from the instance (its customer, category and station are already loaded)
+        return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    def _act(self, fn, input_serializer=None, **extra):
+        complaint = self.get_object()
+        data = self._input(input_serializer) if input_serializer else {}
+        result = fn(complaint=complaint, by=self.request.user, **data, **extra)
+        return self._answer(complaint if not hasattr(result, "number") else result)
+
+    @extend_schema(request=s.AcknowledgeInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(services.complaint_acknowledge, s.AcknowledgeInputSerializer)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self._act(services.complaint_pause, s.ReasonInputSerializer)
+
+    @extend_schema(request=s.NoteInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(services.complaint_resume, s.NoteInputSerializer)
+
+    @extend_schema(request=s.NoteInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def urge(self, request, pk=None):
+        return self._act(services.complaint_urge, s.NoteInputSerializer)
+
+    @extend_schema(request=s.RequestExtensionInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        return self._act(services.complaint_request_extension, s.RequestExtensionInputSerializer)
+
+    @extend_schema(request=s.ApproveExtensionInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="approve-extension")
+    def approve_extension(self, request, pk=None):
+        return self._act(services.complaint_approve_extension, s.ApproveExtensionInputSerializer)
+
+    @extend_schema(request=s.ResolveInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._act(services.complaint_resolve, s.ResolveInputSerializer)
+
+    @extend_schema(request=s.CallbackInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def callback(self, request, pk=None):
+        return self._act(services.complaint_callback, s.CallbackInputSerializer)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(services.complaint_reopen, s.ReasonInputSerializer)
+
+    @extend_schema(request=s.AssignInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._act(services.complaint_assign, s.AssignInputSerializer)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(services.complaint_close, s.ReasonInputSerializer)
+
+    @extend_schema(responses=s.ComplaintEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        complaint = self.get_object()
+        page = self.paginate_queryset(selectors.complaint_events(complaint=complaint))
+        return self.get_paginated_response(s.ComplaintEventSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.EscalationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def escalations(self, request, pk=None):
+        complaint = self.get_object()
+        qs = selectors.complaint_escalations(complaint=complaint).select_related("station")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.EscalationSerializer(page, many=True).data)

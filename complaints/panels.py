@@ -1,0 +1,22 @@
+"""The customer card's "Complaints" panel (registered with customers.panels in AppConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+
+def complaints_panel(request, customer):
+    from .selectors import customer_complaints
+    from .sla import sla_state
+
+    complaints = list(customer_complaints(user=request.user, customer=customer)[:20])
+    now = timezone.now()
+    for c in complaints:
+        c.sla_state_value = sla_state(c, now)
+    return "complaints/_customer_panel.html", {"complaints": complaints, "customer": customer}
+
+
+def register() -> None:
+    from customers.panels import register_customer_panel
+
+    register_customer_panel("complaints.customer_complaints", complaints_panel, order=30)

@@ -1,0 +1,69 @@
+"""Reads for complaints, scoped by the acting user (one place decides who sees what)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from customers.selectors import user_station_id
+from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, HANDLER, has_role, sees_all_stations
+
+from .calendar import calendar_warning as _calendar_warning
+from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
+
+
+def complaint_scope(user) -> Q:
+    """Managers/admins: all. Counter staff and handlers: their station. Account managers: their
+    customers' complaints. Crews and everyone else: none."""
+    if sees_all_stations(user):
+        return Q()
+    cond = Q(pk__in=[])
+    if has_role(user, COUNTER, HANDLER):
+        station_id = user_station_id(user)
+        if station_id:
+            cond |= Q(station_id=station_id)
+    if has_role(user, ACCOUNT_MANAGER):
+        cond |= Q(customer__account_manager=user)
+    return cond
+
+
+def complaint_list(*, user) -> QuerySet[Complaint]:
+    """The complaints a user may see, with what the list shows already joined (constant queries)."""
+    return (Complaint.objects.filter(complaint_scope(user))
+            .select_related("customer", "category", "category__parent", "station", "handler", "repeat_of"))
+
+
+def complaint_get(*, user, number: str | None = None, pk: int | None = None) -> Complaint:
+    """One complaint by number or id; out of scope -> 404 (ids do not leak)."""
+    qs = complaint_list(user=user).select_related("sla_policy", "received_by", "resolved_by")
+    lookup = {"number": number} if number is not None else {"pk": pk}
+    try:
+        return qs.get(**lookup)
+    except (Complaint.DoesNotExist, ValueError):
+        raise Http404
+
+
+def complaint_events(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.select_related("actor").order_by("at", "id")
+
+
+def complaint_escalations(*, complaint: Complaint) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(complaint=complaint).order_by("created_at", "id")
+
+
+def category_tree() -> list[tuple[ComplaintCategory, list[ComplaintCategory]]]:
+    """Active classes with their active items (two queries' worth, one here)."""
+    cats = list(ComplaintCategory.objects.filter(active=True).order_by("sort_order", "code"))
+    classes = [c for c in cats if c.parent_id is None]
+    return [(cls, [c for c in cats if c.parent_id == cls.pk]) for cls in classes]
+
+
+def calendar_warning(today: date) -> date | None:
+    """The end of the known work calendar if managers should be warned now (60 days ahead)."""
+    return _calendar_warning(today)
+
+
+def customer_complaints(*, user, customer) -> QuerySet[Complaint]:
+    return complaint_list(user=user).filter(customer=customer)

@@ -1,0 +1,509 @@
+"""Writes for complaints: intake and every lifecycle step (SPEC §3).
+
+Each function runs in one transaction, locks the complaint row (select_for_update), checks the
+state (wrong state -> InvalidTransition, answered 409 with the allowed actions), changes it,
+appends one ComplaintEvent, and writes notifications to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.selectors import user_station_id
+from customers.services import next_number, notify
+from customers.validators import phone_validator
+from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
+from servicecenter.lib import deadlines
+from servicecenter.roles import MANAGER, has_role, sees_all_stations, user_roles
+
+from .calendar import get_calendar, get_policies
+from .choices import (
+    ACTION_ROLES,
+    ALLOWED_ACTIONS,
+    AckHow,
+    ComplaintAction,
+    ComplaintChannel,
+    ComplaintSeverity,
+    ComplaintStatus,
+    DeadlineKind,
+    EscalationLevel,
+    EventKind,
+    ExtensionStatus,
+    Satisfaction,
+    SubjectType,
+)
+from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
+from .sla import pick_policy
+
+REPEAT_WINDOW = timedelta(days=30)
+REPEAT_WARNING_AT = 3  # the third complaint within the window raises the early warning
+MAX_DESCRIPTION = 5000
+# A clock skew allowance for "received_at is not in the future".
+FUTURE_TOLERANCE = timedelta(minutes=2)
+
+A = ComplaintAction
+S = ComplaintStatus
+
+
+class ActionNotPermitted(DomainError):
+    """The user's role may not take this action on a complaint they can see -> 403."""
+
+    status_code = 403
+    code = "permission_denied"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else deadlines.to_local(moment).isoformat()
+
+
+def _event(complaint: Complaint, *, kind: str, by, at: datetime, note: str = "", **data) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(complaint=complaint, at=at, actor=by, kind=kind, note=note, data=data)
+
+
+def allowed_actions(complaint: Complaint, user=None) -> list[str]:
+    """Actions the complaint's status allows; with a user, only those their role may take."""
+    actions = list(ALLOWED_ACTIONS.get(complaint.status, []))
+    if user is not None:
+        roles = user_roles(user)
+        actions = [a for a in actions if ACTION_ROLES[a] & roles]
+        if A.CALLBACK in actions and complaint.resolved_by_id == user.pk:
+            actions.remove(A.CALLBACK)
+    return actions
+
+
+def _lock(complaint: Complaint, action: str, by) -> Complaint:
+    """Lock the row, then check the state and the role."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if action not in ALLOWED_ACTIONS.get(locked.status, []):
+        raise InvalidTransition(
+            _("A complaint in status “%(status)s” cannot be %(action)s.") % {
+                "status": locked.get_status_display(), "action": A(action).label},
+            status=locked.status, allowed=ALLOWED_ACTIONS.get(locked.status, []))
+    if not (ACTION_ROLES[action] & user_roles(by)):
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A(action).label})
+    return locked
+
+
+def _target(complaint: Complaint, kind: str) -> tuple[int, str]:
+    amount, unit = complaint.sla_targets[kind]
+    return int(amount), unit
+
+
+def _due(complaint: Complaint, kind: str, start: datetime) -> tuple[datetime, datetime]:
+    """(deadline, warning time) of a target counted from `start`."""
+    amount, unit = _target(complaint, kind)
+    due = deadlines.add(start, amount, unit, get_calendar())
+    return due, deadlines.warning_at(start, due, complaint.warning_fraction)
+
+
+def _save(complaint: Complaint, fields: list[str]) -> None:
+    complaint.version += 1
+    complaint.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _managers():
+    return get_user_model().objects.filter(groups__name=MANAGER, is_active=True)
+
+
+def _link(complaint: Complaint) -> str:
+    return f"/complaints/{complaint.number}/"
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_intake(*, by, channel: str, category, description: str, customer=None, complainant_name: str = "",
+                     complainant_phone: str = "", anonymous: bool = False,
+                     severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None,
+                     station=None, acknowledge_now: bool = False, ack_note: str = "") -> Complaint:
+    """Register a complaint: number, policy and deadlines, repeat detection, notifications."""
+    now = timezone.now()
+    description = (description or "").strip()
+    complainant_name = (complainant_name or "").strip()
+    complainant_phone = (complainant_phone or "").strip()
+    if not description:
+        raise ValidationFailed("description", _("Describe the complaint."))
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed("description", _("At most %(n)s characters.") % {"n": MAX_DESCRIPTION})
+    if channel not in ComplaintChannel.values:
+        raise ValidationFailed("channel", _("Unknown channel."))
+    if severity not in ComplaintSeverity.values:
+        raise ValidationFailed("severity", _("Unknown severity."))
+    if category is None or category.parent_id is None or not category.active:
+        raise ValidationFailed("category", _("Choose an active category item (not a class)."))
+    if channel == ComplaintChannel.COUNTER or received_at is None:
+        received_at = now  # a counter complaint is received now
+    elif received_at > now + FUTURE_TOLERANCE:
+        raise ValidationFailed("received_at", _("The time of receipt cannot be in the future."))
+
+    own_station = None if sees_all_stations(by) else user_station_id(by)
+    if customer is not None:
+        if own_station is not None and customer.station_id != own_station:
+            raise ValidationFailed("customer", _("This customer belongs to another supply station."))
+        station_id = customer.station_id
+        station = customer.station
+    else:
+        station_id = getattr(station, "pk", station) or own_station
+        if station_id is None:
+            raise ValidationFailed("station", _("Choose the supply station."))
+        if own_station is not None and station_id != own_station:
+            raise ValidationFailed("station", _("You can only register complaints for your own supply station."))
+
+    if anonymous:
+        complainant_name = ""
+    else:
+        if customer is not None:
+            complainant_name = complainant_name or customer.contact_name or customer.name
+            complainant_phone = complainant_phone or customer.phone
+        if not complainant_name:
+            raise ValidationFailed("complainant_name", _("Enter the complainant's name, or mark it anonymous."))
+        if not complainant_phone:
+            raise ValidationFailed("complainant_phone",
+                                   _("A named complainant needs a phone number for the callback."))
+    if complainant_phone:
+        try:
+            phone_validator(complainant_phone)
+        except DjangoValidationError as exc:
+            raise ValidationFailed("complainant_phone", exc.messages[0])
+
+    grade = customer.grade if customer is not None else "C"
+    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
+    if policy is None:
+        raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
+    cal = get_calendar()
+    ack_due = deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal)
+    resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
+    fraction = policy.warning_fraction
+
+    # repeat detection: earlier complaints of the same customer or phone within 30 days
+    repeat_q = None
+    if customer is not None:
+        repeat_q = Complaint.objects.filter(customer=customer)
+    if complainant_phone:
+        by_phone = Complaint.objects.filter(complainant_phone=complainant_phone)
+        repeat_q = by_phone if repeat_q is None else (repeat_q | by_phone)
+    earlier = []
+    if repeat_q is not None:
+        earlier = list(repeat_q.filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at)
+                       .order_by("-received_at", "-id").values_list("id", "number")[:10])
+
+    if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A.ACKNOWLEDGE.label})
+    complaint = Complaint(
+        number=next_number(prefix="TS", day=timezone.localdate(now)),
+        channel=channel, customer=customer, complainant_name=complainant_name,
+        complainant_phone=complainant_phone, anonymous=anonymous, category=category, severity=severity,
+        description=description, received_at=received_at, station_id=station_id, received_by=by,
+        status=S.ACKNOWLEDGED if acknowledge_now else S.RECEIVED, acknowledged_at=now if acknowledge_now else None,
+        grade_at_intake=grade, sla_policy=policy, sla_targets=policy.targets(),
+        warning_fraction=fraction, ack_due_at=ack_due, resolve_due_at=resolve_due,
+        ack_warn_at=deadlines.warning_at(received_at, ack_due, fraction),
+        resolve_warn_at=deadlines.warning_at(received_at, resolve_due, fraction),
+        resolve_started_at=received_at, original_resolve_due_at=resolve_due,
+        repeat_of_id=earlier[0][0] if earlier else None,
+    )
+    if getattr(station, "pk", None) == station_id:
+        complaint.station = station  # already loaded: the receipt and the answer need it
+    complaint.save(force_insert=True)
+    _event(complaint, kind=EventKind.RECEIVED, by=by, at=now, note=description[:200],
+           policy=policy.name, targets=complaint.sla_targets, channel=channel, received_at=_iso(received_at),
+           deadlines={"ack_due_at": [None, _iso(ack_due)], "resolve_due_at": [None, _iso(resolve_due)]},
+           repeat_of=earlier[0][1] if earlier else None)
+
+    if len(earlier) + 1 >= REPEAT_WARNING_AT:
+        _event(complaint, kind=EventKind.REPEAT_WARNING, by=None, at=now,
+               note=_("%(n)s complaints from the same customer or phone within 30 days.") % {"n": len(earlier) + 1},
+               earlier=[number for _id, number in earlier])
+        notify(recipients=_managers(), kind="complaint.repeat_warning", dedupe_key=f"complaint:{complaint.pk}:repeat",
+               subject=_("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {
+                   "number": complaint.number, "n": len(earlier) + 1}, link=_link(complaint))
+    if customer is not None and grade in ("A", "B") and customer.account_manager_id:
+        notify(recipients=[customer.account_manager_id], kind="complaint.customer_complained",
+               dedupe_key=f"complaint:{complaint.pk}:intake", urgent=True,
+               subject=_("Your customer %(name)s complained: %(number)s") % {
+                   "name": customer.name, "number": complaint.number}, link=_link(complaint))
+    if channel == ComplaintChannel.FORWARDED:
+        leaders = get_user_model().objects.filter(groups__name=MANAGER, is_active=True, profile__leadership=True)
+        notify(recipients=leaders, kind="complaint.forwarded", dedupe_key=f"complaint:{complaint.pk}:forwarded",
+               urgent=True, subject=_("Forwarded (越级) complaint received: %(number)s") % {"number": complaint.number},
+               link=_link(complaint))
+    if acknowledge_now:  # the contact was resolved on the spot: first contact made at intake
+        _event(complaint, kind=EventKind.ACKNOWLEDGED, by=by, at=now, note=ack_note, how=AckHow.AT_COUNTER,
+               met=True, deadline="ack_due_at")
+    return complaint
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+def _acknowledge(complaint: Complaint, *, by, how: str, note: str, now: datetime) -> None:
+    complaint.status = S.ACKNOWLEDGED
+    complaint.acknowledged_at = now
+    complaint.ack_breached = complaint.ack_breached or (complaint.ack_due_at is not None and now > complaint.ack_due_at)
+    _save(complaint, ["status", "acknowledged_at", "ack_breached"])
+    _event(complaint, kind=EventKind.ACKNOWLEDGED, by=by, at=now, note=note, how=how,
+           met=not complaint.ack_breached, deadline="ack_due_at")
+
+
+@transaction.atomic
+def complaint_acknowledge(*, complaint: Complaint, by, how: str = AckHow.PHONE, note: str = "") -> Complaint:
+    """Record the first contact with the complainant."""
+    c = _lock(complaint, A.ACKNOWLEDGE, by)
+    if how not in AckHow.values:
+        raise ValidationFailed("how", _("Unknown way of contact."))
+    _acknowledge(c, by=by, how=how, note=note, now=timezone.now())
+    return c
+
+
+@transaction.atomic
+def complaint_pause(*, complaint: Complaint, by, reason: str) -> Complaint:
+    """Stop the clock (waiting for the complainant); stored as a segment."""
+    c = _lock(complaint, A.PAUSE, by)
+    if not (reason or "").strip():
+        raise ValidationFailed("reason", _("Say why the clock stops."))
+    now = timezone.now()
+    PauseSegment.objects.create(complaint=c, started_at=now, reason=reason.strip()[:500], paused_by=by)
+    c.status_before_pause, c.status, c.paused_at = c.status, S.PAUSED, now
+    _save(c, ["status_before_pause", "status", "paused_at"])
+    _event(c, kind=EventKind.PAUSED, by=by, at=now, note=reason.strip())
+    return c
+
+
+@transaction.atomic
+def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
+    """Restart the clock: every open deadline moves later by the paused wall-clock time."""
+    c = _lock(complaint, A.RESUME, by)
+    now = timezone.now()
+    paused = now - c.paused_at
+    PauseSegment.objects.filter(complaint=c, ended_at__isnull=True).update(ended_at=now, resumed_by=by,
+                                                                           updated_at=now)
+    back_to = c.status_before_pause or S.ACKNOWLEDGED
+    moved = {}
+    shifted = ["resolve_due_at", "resolve_warn_at"]
+    if back_to == S.RECEIVED:
+        shifted += ["ack_due_at", "ack_warn_at"]
+    for field in shifted:
+        old = getattr(c, field)
+        setattr(c, field, deadlines.shift(old, paused))
+        if field.endswith("_due_at"):
+            moved[field] = [_iso(old), _iso(getattr(c, field))]
+    c.status, c.status_before_pause, c.paused_at = back_to, "", None
+    _save(c, ["status", "status_before_pause", "paused_at", *shifted])
+    _event(c, kind=EventKind.RESUMED, by=by, at=now, note=note, paused_seconds=int(paused.total_seconds()),
+           deadlines=moved)
+    return c
+
+
+@transaction.atomic
+def complaint_urge(*, complaint: Complaint, by, note: str = "") -> Complaint:
+    """The complainant chased the complaint (催办): log it, tell the handler; the second urge
+    raises a level-1 escalation to the station head. Deadlines do not move."""
+    c = _lock(complaint, A.URGE, by)
+    now = timezone.now()
+    c.urge_count += 1
+    _save(c, ["urge_count"])
+    _event(c, kind=EventKind.URGED, by=by, at=now, note=note, count=c.urge_count)
+    head_id = c.station.head_id
+    notify(recipients=[c.handler_id or head_id], kind="complaint.urged", dedupe_key=f"complaint:{c.pk}:urge:{c.urge_count}",
+           urgent=True, subject=_("Complaint %(number)s urged by the complainant (%(n)s)") % {
+               "number": c.number, "n": c.urge_count}, link=_link(c))
+    if c.urge_count >= 2:
+        created = Escalation.objects.bulk_create([Escalation(
+            subject_type=SubjectType.COMPLAINT, subject_id=c.pk, complaint=c, station_id=c.station_id,
+            kind=DeadlineKind.URGE, level=EscalationLevel.WARNING, due_at=c.resolve_due_at or now,
+            reason=_("urged twice by the complainant"))], ignore_conflicts=True)
+        if created and c.urge_count == 2:
+            _event(c, kind=EventKind.ESCALATED, by=None, at=now, level=1, escalation_kind="urge",
+                   note=_("Second urge: escalated to the station head."))
+            notify(recipients=[head_id], kind="complaint.escalated", dedupe_key=f"complaint:{c.pk}:urge:escalation",
+                   urgent=True, subject=_("Complaint %(number)s urged twice: level 1 escalation") % {
+                       "number": c.number}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def complaint_request_extension(*, complaint: Complaint, by, requested_due_at: datetime, reason: str) -> ExtensionRequest:
+    c = _lock(complaint, A.REQUEST_EXTENSION, by)
+    if not (reason or "").strip():
+        raise ValidationFailed("reason", _("Say why more time is needed."))
+    if requested_due_at is None or (c.resolve_due_at and requested_due_at <= c.resolve_due_at):
+        raise ValidationFailed("requested_due_at", _("The requested deadline must be later than the current one."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            req = ExtensionRequest.objects.create(complaint=c, requested_by=by, requested_due_at=requested_due_at,
+                                                  reason=reason.strip())
+    except IntegrityError:
+        raise ValidationFailed("requested_due_at", _("An extension request is already waiting for a decision."))
+    _save(c, [])
+    _event(c, kind=EventKind.EXTENSION_REQUESTED, by=by, at=now, note=reason.strip(),
+           requested_due_at=_iso(requested_due_at), request=req.pk)
+    notify(recipients=_managers(), kind="complaint.extension_requested", dedupe_key=f"extension:{req.pk}:requested",
+           subject=_("Extension requested for %(number)s") % {"number": c.number}, link=_link(c))
+    return req
+
+
+@transaction.atomic
+def complaint_approve_extension(*, complaint: Complaint, by, approve: bool = True,
+                                due_at: datetime | None = None, note: str = "") -> Complaint:
+    """A manager decides the pending extension request; the original deadline is kept."""
+    c = _lock(complaint, A.APPROVE_EXTENSION, by)
+    req = ExtensionRequest.objects.select_for_update().filter(complaint=c, status=ExtensionStatus.PENDING).first()
+    if req is None:
+        raise InvalidTransition(_("There is no extension request waiting for a decision."), status=c.status,
+                                allowed=[a for a in ALLOWED_ACTIONS[c.status] if a != A.APPROVE_EXTENSION])
+    now = timezone.now()
+    req.decided_by, req.decided_at, req.decision_note = by, now, note
+    if approve:
+        new_due = due_at or req.requested_due_at
+        if c.resolve_due_at and new_due <= c.resolve_due_at:
+            raise ValidationFailed("due_at", _("The new deadline must be later than the current one."))
+        req.status, req.approved_due_at = ExtensionStatus.APPROVED, new_due
+        old = c.resolve_due_at
+        c.original_resolve_due_at = c.original_resolve_due_at or old
+        c.resolve_due_at = new_due
+        c.resolve_warn_at = deadlines.warning_at(c.resolve_started_at or c.received_at, new_due, c.warning_fraction)
+        _save(c, ["original_resolve_due_at", "resolve_due_at", "resolve_warn_at"])
+        _event(c, kind=EventKind.EXTENSION_APPROVED, by=by, at=now, note=note or req.reason, request=req.pk,
+               deadlines={"resolve_due_at": [_iso(old), _iso(new_due)]})
+    else:
+        req.status = ExtensionStatus.REJECTED
+        _save(c, [])
+        _event(c, kind=EventKind.EXTENSION_REJECTED, by=by, at=now, note=note, request=req.pk)
+    req.save()
+    notify(recipients=[req.requested_by_id], kind="complaint.extension_decided", dedupe_key=f"extension:{req.pk}:decided",
+           subject=_("Extension for %(number)s: %(decision)s") % {
+               "number": c.number, "decision": req.get_status_display()}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, by, resolution: str, verified: bool | None,
+                      utility_responsible: bool | None) -> Complaint:
+    """The reply was given: record it; the callback deadline starts."""
+    c = _lock(complaint, A.RESOLVE, by)
+    if not (resolution or "").strip():
+        raise ValidationFailed("resolution", _("Write the reply given to the complainant."))
+    if verified is None:
+        raise ValidationFailed("verified", _("Say whether the complaint was verified (属实)."))
+    if utility_responsible is None:
+        raise ValidationFailed("utility_responsible", _("Say whether the utility was responsible."))
+    now = timezone.now()
+    c.status, c.resolved_at, c.resolved_by = S.RESOLVED, now, by
+    c.resolution, c.verified, c.utility_responsible = resolution.strip(), verified, utility_responsible
+    c.resolve_breached = c.resolve_breached or (c.resolve_due_at is not None and now > c.resolve_due_at)
+    c.callback_due_at, c.callback_warn_at = _due(c, "callback", now)
+    _save(c, ["status", "resolved_at", "resolved_by", "resolution", "verified", "utility_responsible",
+              "resolve_breached", "callback_due_at", "callback_warn_at"])
+    _event(c, kind=EventKind.RESOLVED, by=by, at=now, note=c.resolution, verified=verified,
+           utility_responsible=utility_responsible, met=not c.resolve_breached, deadline="resolve_due_at",
+           deadlines={"callback_due_at": [None, _iso(c.callback_due_at)]})
+    return c
+
+
+def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) -> None:
+    """Back to acknowledged with a new resolve clock counted from now."""
+    old = c.resolve_due_at
+    c.status = S.ACKNOWLEDGED
+    c.reopen_count += 1
+    c.resolve_started_at = now
+    c.resolve_due_at, c.resolve_warn_at = _due(c, "resolve", now)
+    was_breached = c.resolve_breached
+    c.resolve_breached = False  # the new clock starts clean; the timeline keeps the old breach
+    c.resolved_at = None
+    c.callback_due_at = c.callback_warn_at = None
+    c.closed_at = None
+    _save(c, ["status", "reopen_count", "resolve_started_at", "resolve_due_at", "resolve_warn_at",
+              "resolve_breached", "resolved_at", "callback_due_at", "callback_warn_at", "closed_at"])
+    _event(c, kind=kind, by=by, at=now, note=note, reopen_count=c.reopen_count,
+           previous_resolve_breached=was_breached,
+           deadlines={"resolve_due_at": [_iso(old), _iso(c.resolve_due_at)]}, **data)
+    if c.handler_id:
+        notify(recipients=[c.handler_id], kind="complaint.reopened",
+               dedupe_key=f"complaint:{c.pk}:reopen:{c.reopen_count}",
+               subject=_("Complaint %(number)s reopened") % {"number": c.number}, link=_link(c))
+
+
+@transaction.atomic
+def complaint_callback(*, complaint: Complaint, by, satisfaction: str, note: str = "") -> Complaint:
+    """回访: record satisfaction. Dissatisfied reopens with a new resolve deadline; else closes."""
+    c = _lock(complaint, A.CALLBACK, by)
+    if c.resolved_by_id is not None and c.resolved_by_id == by.pk:
+        raise ActionNotPermitted(_("The callback is made by the service center, not by the handler who resolved it."))
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed("satisfaction", _("Choose satisfied, neutral or dissatisfied."))
+    now = timezone.now()
+    c.callback_at, c.satisfaction = now, satisfaction
+    c.callback_breached = c.callback_breached or (c.callback_due_at is not None and now > c.callback_due_at)
+    _save(c, ["callback_at", "satisfaction", "callback_breached"])
+    _event(c, kind=EventKind.CALLED_BACK, by=by, at=now, note=note, satisfaction=satisfaction,
+           met=not c.callback_breached, deadline="callback_due_at")
+    if satisfaction == Satisfaction.DISSATISFIED:
+        _reopen(c, by=by, now=now, kind=EventKind.REOPENED, note=_("The complainant is dissatisfied."),
+                cause="dissatisfied")
+    else:
+        c.status, c.closed_at = S.CLOSED, now
+        _save(c, ["status", "closed_at"])
+        _event(c, kind=EventKind.CLOSED, by=by, at=now, note=_("Closed after the callback."))
+    return c
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint, by, reason: str) -> Complaint:
+    c = _lock(complaint, A.REOPEN, by)
+    if not (reason or "").strip():
+        raise ValidationFailed("reason", _("Say why the complaint is reopened."))
+    _reopen(c, by=by, now=timezone.now(), kind=EventKind.REOPENED, note=reason.strip(), cause="manager")
+    return c
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, by, handler) -> Complaint:
+    """Give the complaint to a handler of its station."""
+    c = _lock(complaint, A.ASSIGN, by)
+    if handler is None or not has_role(handler, "handler") or user_station_id(handler) != c.station_id:
+        raise ValidationFailed("handler", _("Choose a complaint handler of the complaint's supply station."))
+    now = timezone.now()
+    old = c.handler
+    c.handler = handler
+    _save(c, ["handler"])
+    _event(c, kind=EventKind.ASSIGNED, by=by, at=now, handler=handler.get_username(),
+           previous=old.get_username() if old else None)
+    notify(recipients=[handler], kind="complaint.assigned", dedupe_key=f"complaint:{c.pk}:assigned:{c.version}",
+           subject=_("Complaint %(number)s assigned to you") % {"number": c.number}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, by, reason: str) -> Complaint:
+    """A manager closes a resolved complaint without a callback (e.g. unreachable)."""
+    c = _lock(complaint, A.CLOSE, by)
+    if not (reason or "").strip():
+        raise ValidationFailed("reason", _("Say why the complaint is closed without a callback."))
+    now = timezone.now()
+    c.status, c.closed_at, c.close_reason = S.CLOSED, now, reason.strip()[:500]
+    _save(c, ["status", "closed_at", "close_reason"])
+    _event(c, kind=EventKind.CLOSED, by=by, at=now, note=c.close_reason)
+    return c
+
+
+@transaction.atomic
+def complaint_mark_typical(*, complaint: Complaint, by, typical: bool = True) -> Complaint:
+    """A manager marks a complaint as a typical case for the reports (典型案例)."""
+    if not has_role(by, MANAGER):
+        raise ActionNotPermitted(_("Only managers mark typical cases."))
+    c = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    c.typical = typical
+    _save(c, ["typical"])
+    _event(c, kind=EventKind.MARKED_TYPICAL, by=by, at=timezone.now(), typical=typical)
+    return c
