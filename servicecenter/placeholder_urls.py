@@ -12,8 +12,5 @@ from .views import placeholder
 urlpatterns = [
     path("counter/", placeholder, {"title": _("Counter intake")}, name="placeholder-counter"),
     path("complaints/", placeholder, {"title": _("Complaints")}, name="placeholder-complaints"),
-    path("my-work/", placeholder, {"title": _("My work")}, name="placeholder-my-work"),
-    path("dashboard/", placeholder, {"title": _("SLA dashboard")}, name="placeholder-dashboard"),
-    path("reports/", placeholder, {"title": _("Reports")}, name="placeholder-reports"),
     path("my-customers/", placeholder, {"title": _("My customers")}, name="placeholder-my-customers"),
 ]

@@ -10,10 +10,10 @@ SCHEDULE = {
     "send-notifications": ("customers.send_notifications", {"minute": "*"}, "notifications", 55),
     "reevaluate-grades": ("grading.reevaluate_grades", {"minute": "0", "hour": "2", "day_of_month": "1"},
                           "grading", 6 * 3600),
-    "build-daily-report": ("complaints.build_reports", {"minute": "15", "hour": "0"}, "reports", 3 * 3600),
-    "build-weekly-report": ("complaints.build_reports", {"minute": "0", "hour": "8", "day_of_week": "1"},
+    "build-daily-report": ("reports.build_reports", {"minute": "15", "hour": "0"}, "reports", 3 * 3600),
+    "build-weekly-report": ("reports.build_reports", {"minute": "0", "hour": "8", "day_of_week": "1"},
                             "reports", 3 * 3600),
-    "build-monthly-report": ("complaints.build_reports", {"minute": "0", "hour": "6", "day_of_month": "1"},
+    "build-monthly-report": ("reports.build_reports", {"minute": "0", "hour": "6", "day_of_month": "1"},
                              "reports", 3 * 3600),
     "remind-visits": ("grading.remind_visits", {"minute": "30", "hour": "7"}, "default", 3 * 3600),
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "complaints",
     "workorders",
     "grading",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("workorders.api.urls")),
     path("", include("grading.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,5 +30,6 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),
     path("", include("grading.urls")),
+    path("", include("reports.urls")),
     path("", include("servicecenter.placeholder_urls")),
 ]

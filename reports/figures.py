@@ -1,0 +1,147 @@
+"""The aggregate expressions behind the SLA summary and the reports.
+
+Each figure is a conditional `Count(..., filter=Q(...))`; one `values(...).annotate(...)` query
+computes all of them per (station, category item, grade, channel) group, and the rollups
+(totals, by station, by class, ...) are sums over those few hundred rows in Python. The cost is
+one scan of the period's complaints, whatever the number of breakdowns.
+
+`now` is the moment the figures are taken at. Live (dashboard, API): the current time, and the
+sweep's breach flags count too. As of a past cutoff (reports): only times up to the cutoff
+count, never the flags (which may have been set later), so a rebuilt report gives the same figures.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+
+OPEN = ["received", "acknowledged", "paused", "resolved"]
+
+# deadline kind -> (due field, fulfilment field, breach flag)
+COMPLAINT_DEADLINES = {
+    "ack": ("ack_due_at", "acknowledged_at", "ack_breached"),
+    "resolve": ("resolve_due_at", "resolved_at", "resolve_breached"),
+    "callback": ("callback_due_at", "callback_at", "callback_breached"),
+}
+WORK_ORDER_DEADLINES = {
+    "arrive": ("arrive_due_at", "arrived_at", "arrive_breached"),
+    "restore": ("restore_due_at", "completed_at", "restore_breached"),
+}
+DEADLINE_KINDS = ["ack", "resolve", "callback", "arrive", "restore"]
+COUNTS = ["on_time", "late", "open", "open_breached"]
+
+# The public commitment (average arrival, State Grid 十项承诺) and the per-order ceiling
+# (GB/T 28583-2012), in minutes, per area (SPEC §4).
+ARRIVAL_TARGET_MINUTES = {"urban": 45, "rural": 90, "remote": 120}
+ARRIVAL_CEILING_MINUTES = {"urban": 60, "rural": 120, "remote": 240}
+RESTORE_TARGET_MINUTES = {"urban": 180, "rural": 240, "remote": 360}
+
+
+def deadline_conditions(due: str, done: str, flag: str, *, now: datetime, live: bool,
+                        closed: Q) -> dict[str, Q]:
+    """Q objects for on time / late / open / open and overdue of one deadline.
+
+    on time: fulfilled by `now`, not after the deadline (and, live, never flagged);
+    late: fulfilled after it, or the item was closed without it (a callback nobody could make);
+    open: not fulfilled yet; open_breached: open and past the deadline (or flagged, live).
+    """
+    has_due = Q(**{f"{due}__isnull": False})
+    fulfilled = Q(**{f"{done}__isnull": False, f"{done}__lte": now})
+    not_fulfilled = Q(**{f"{done}__isnull": True}) | Q(**{f"{done}__gt": now})
+    in_time = Q(**{f"{done}__lte": F(due)})
+    after = Q(**{f"{done}__gt": F(due)})
+    past_due = Q(**{f"{due}__lt": now})
+    if live:
+        in_time &= Q(**{flag: False})
+        after |= Q(**{flag: True})
+        past_due |= Q(**{flag: True})
+    return {
+        "on_time": has_due & fulfilled & in_time,
+        "late": has_due & ((fulfilled & after) | (not_fulfilled & closed)),
+        "open": has_due & not_fulfilled & ~closed,
+        "open_breached": has_due & not_fulfilled & ~closed & past_due,
+    }
+
+
+def complaint_aggregates(*, now: datetime, live: bool) -> dict:
+    """Annotations for one complaint group: intake, per-deadline counts, outcome figures."""
+    closed = Q(status="closed", closed_at__lte=now) if not live else Q(status="closed")
+    aggs: dict = {"complaints": Count("id")}
+    breached_any = Q(pk__in=[])
+    for kind, (due, done, flag) in COMPLAINT_DEADLINES.items():
+        conds = deadline_conditions(due, done, flag, now=now, live=live, closed=closed)
+        for name, cond in conds.items():
+            aggs[f"{kind}_{name}"] = Count("id", filter=cond)
+        breached_any |= conds["late"] | conds["open_breached"]
+    resolved = Q(resolved_at__isnull=False, resolved_at__lte=now)
+    called_back = Q(callback_at__isnull=False, callback_at__lte=now)
+    aggs.update({
+        "breached": Count("id", filter=breached_any),
+        "verified_count": Count("id", filter=resolved & Q(verified=True)),
+        "effective": Count("id", filter=resolved & Q(verified=True, utility_responsible=True)),
+        "repeat": Count("id", filter=Q(repeat_of__isnull=False)),
+        "extended": Count("id", filter=Q(resolve_due_at__gt=F("original_resolve_due_at"))),
+        "satisfied": Count("id", filter=called_back & Q(satisfaction="satisfied")),
+        "neutral": Count("id", filter=called_back & Q(satisfaction="neutral")),
+        "dissatisfied": Count("id", filter=called_back & Q(satisfaction="dissatisfied")),
+        "typical_count": Count("id", filter=Q(typical=True)),
+    })
+    return aggs
+
+
+def open_state_conditions(now: datetime) -> dict[str, Q]:
+    """Open / at risk / breached now, as the complaint list's `breached` and `at_risk` filters
+    decide them (complaints/filters.py), so a tile's count equals the list it links to.
+
+    Breached: a flag set by the sweep, or a running deadline already past. At risk: not breached
+    and a running deadline in its warning zone. A paused complaint's clock stands: only its flags.
+    """
+    flags = Q(ack_breached=True) | Q(resolve_breached=True) | Q(callback_breached=True)
+    past = (Q(status="received", ack_due_at__lt=now)
+            | Q(status__in=["received", "acknowledged"], resolve_due_at__lt=now)
+            | Q(status="resolved", callback_due_at__lt=now))
+    warn = (Q(status="received", ack_warn_at__lte=now)
+            | Q(status__in=["received", "acknowledged"], resolve_warn_at__lte=now)
+            | Q(status="resolved", callback_warn_at__lte=now))
+    is_open = Q(status__in=OPEN)
+    breached = flags | past
+    return {"open": is_open, "breached_now": is_open & breached, "at_risk": is_open & ~breached & warn}
+
+
+def open_state_aggregates(now: datetime) -> dict:
+    return {name: Count("id", filter=cond) for name, cond in open_state_conditions(now).items()}
+
+
+def work_order_aggregates(*, now: datetime, live: bool) -> dict:
+    """Annotations for repair orders of one area: arrive/restore counts and average times."""
+    closed = Q(status="cancelled")
+    aggs: dict = {"orders": Count("id")}
+    for kind, (due, done, flag) in WORK_ORDER_DEADLINES.items():
+        conds = deadline_conditions(due, done, flag, now=now, live=live, closed=closed)
+        for name, cond in conds.items():
+            aggs[f"{kind}_{name}"] = Count("id", filter=cond)
+    arrived = Q(arrived_at__isnull=False, arrived_at__lte=now)
+    restored = arrived & Q(completed_at__isnull=False, completed_at__lte=now)
+    aggs["arrived"] = Count("id", filter=arrived)
+    aggs["avg_arrive"] = Avg(ExpressionWrapper(F("arrived_at") - F("created_at"), output_field=DurationField()),
+                             filter=arrived)
+    aggs["restored"] = Count("id", filter=restored)
+    aggs["avg_restore"] = Avg(ExpressionWrapper(F("completed_at") - F("arrived_at"), output_field=DurationField()),
+                              filter=restored)
+    return aggs
+
+
+def rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def deadline_block(row: dict, kind: str) -> dict:
+    """{on_time, late, open, open_breached, rate} of one deadline from summed counts.
+
+    The on-time rate counts every deadline whose outcome is known: met on time / (met on time +
+    met late + still open but already overdue). Open deadlines not yet due are left out.
+    """
+    block = {name: int(row.get(f"{kind}_{name}") or 0) for name in COUNTS}
+    block["rate"] = rate(block["on_time"], block["on_time"] + block["late"] + block["open_breached"])
+    return block

@@ -1,0 +1,429 @@
+"""Reads for the SLA summary, the dashboard and the handler's work list, scoped by user.
+
+`sla_summary(user=..., filters=...)` is the function behind `/api/v1/sla/summary/` and the
+dashboard (and what the benchmark times). It runs a fixed handful of aggregate queries,
+whatever the number of complaints:
+  1. the period's complaints grouped by (station, category item, grade, channel), every figure a
+     conditional Count: totals and all breakdowns are sums of these rows;
+  2. open complaints (any received date) grouped by station: open, at risk, breached now;
+  3. repair work orders of the period grouped by area: arrive/restore counts, average times;
+  4. open work orders past a deadline (one count);
+plus small lookups (stations, categories) and, when asked for, the daily trend (one query).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from complaints.choices import ComplaintChannel
+from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest, WorkCalendarDay
+from customers.choices import Grade
+from customers.models import SupplyStation
+from customers.selectors import user_station_id
+from servicecenter.exceptions import ValidationFailed
+from servicecenter.roles import COUNTER, HANDLER, has_role, sees_all_stations
+
+from . import figures as fig
+
+TZ = ZoneInfo(settings.TIME_ZONE)
+DEFAULT_DAYS = 30
+MAX_TREND_DAYS = 92
+
+
+@dataclass
+class SummaryFilters:
+    """Parsed and validated filters: dates are local (Asia/Shanghai) and inclusive."""
+
+    date_from: date
+    date_to: date
+    station: SupplyStation | None = None
+    category: ComplaintCategory | None = None
+    grade: str = ""
+    channel: str = ""
+    trend_days: int = 0
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.date_from, time.min, tzinfo=TZ)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive end: the start of the day after `date_to`."""
+        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=TZ)
+
+    def as_dict(self) -> dict:
+        return {"station": self.station.code if self.station else None,
+                "from": self.date_from.isoformat(), "to": self.date_to.isoformat(),
+                "category": self.category.code if self.category else None,
+                "grade": self.grade or None, "channel": self.channel or None}
+
+
+def can_read_summary(user) -> bool:
+    return sees_all_stations(user) or has_role(user, HANDLER, COUNTER)
+
+
+def _parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(field, "Enter a date as YYYY-MM-DD.")
+
+
+def parse_filters(*, user, params) -> SummaryFilters:
+    """Validate query parameters and apply the user's scope.
+
+    Station staff (handlers, counter staff) always get their own station: asking for another
+    station answers 404, as for any object out of scope. Unknown codes answer 400.
+    """
+    today = timezone.localdate()
+    date_to = _parse_date(params["to"], "to") if params.get("to") else today
+    date_from = (_parse_date(params["from"], "from") if params.get("from")
+                 else date_to - timedelta(days=DEFAULT_DAYS - 1))
+    if date_from > date_to:
+        raise ValidationFailed("from", "The start date is after the end date.")
+    f = SummaryFilters(date_from=date_from, date_to=date_to)
+
+    code = (params.get("station") or "").strip()
+    if not sees_all_stations(user):
+        own = user_station_id(user)
+        if own is None or not can_read_summary(user):
+            raise Http404
+        station = SupplyStation.objects.get(pk=own)
+        if code and code != station.code:
+            raise Http404
+        f.station = station
+    elif code:
+        f.station = SupplyStation.objects.filter(code=code).first()
+        if f.station is None:
+            raise ValidationFailed("station", f"Unknown station {code}.")
+
+    cat = (params.get("category") or "").strip()
+    if cat:
+        f.category = ComplaintCategory.objects.filter(code=cat).first()
+        if f.category is None:
+            raise ValidationFailed("category", f"Unknown category {cat}.")
+    grade = (params.get("grade") or "").strip()
+    if grade and grade not in Grade.values:
+        raise ValidationFailed("grade", f"Choose one of {', '.join(Grade.values)}.")
+    channel = (params.get("channel") or "").strip()
+    if channel and channel not in ComplaintChannel.values:
+        raise ValidationFailed("channel", f"Choose one of {', '.join(ComplaintChannel.values)}.")
+    f.grade, f.channel = grade, channel
+    trend = (params.get("trend") or "").strip()
+    if trend:
+        if not trend.isdigit() or not 1 <= int(trend) <= MAX_TREND_DAYS:
+            raise ValidationFailed("trend", f"Enter a number of days from 1 to {MAX_TREND_DAYS}.")
+        f.trend_days = int(trend)
+    return f
+
+
+def _complaints(f: SummaryFilters, *, period: bool = True):
+    qs = Complaint.objects.all()
+    if period:
+        qs = qs.filter(received_at__gte=f.start, received_at__lt=f.end)
+    if f.station:
+        qs = qs.filter(station=f.station)
+    if f.category:
+        if f.category.parent_id is None:
+            qs = qs.filter(Q(category=f.category) | Q(category__parent=f.category))
+        else:
+            qs = qs.filter(category=f.category)
+    if f.grade:
+        qs = qs.filter(grade_at_intake=f.grade)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    return qs
+
+
+def _work_orders(f: SummaryFilters, start: datetime, end: datetime):
+    from workorders.models import WorkOrder
+
+    qs = WorkOrder.objects.filter(kind="repair", created_at__gte=start, created_at__lt=end)
+    if f.station:
+        qs = qs.filter(station=f.station)
+    return qs
+
+
+def _add(target: dict, row: dict, keys) -> None:
+    for k in keys:
+        target[k] = target.get(k, 0) + (row.get(k) or 0)
+
+
+def _figures(row: dict) -> dict:
+    """The public shape of one group's figures (totals or one breakdown entry)."""
+    out = {
+        "complaints": row.get("complaints", 0),
+        "breached": row.get("breached", 0),
+        "effective": row.get("effective", 0),
+        "verified": row.get("verified_count", 0),
+        "effective_rate": fig.rate(row.get("effective", 0), row.get("complaints", 0)),
+        "repeat": row.get("repeat", 0),
+        "extended": row.get("extended", 0),
+        "typical": row.get("typical_count", 0),
+        "deadlines": {kind: fig.deadline_block(row, kind) for kind in fig.COMPLAINT_DEADLINES},
+    }
+    answered = sum(row.get(k, 0) for k in ("satisfied", "neutral", "dissatisfied"))
+    out["satisfaction"] = {k: row.get(k, 0) for k in ("satisfied", "neutral", "dissatisfied")}
+    out["satisfaction"]["rate"] = fig.rate(row.get("satisfied", 0), answered)
+    return out
+
+
+def _category_classes() -> dict[int, ComplaintCategory]:
+    """category id -> its class (a class maps to itself)."""
+    cats = list(ComplaintCategory.objects.only("id", "code", "name", "name_en", "parent_id", "sort_order"))
+    by_id = {c.id: c for c in cats}
+    return {c.id: by_id.get(c.parent_id, c) for c in cats}
+
+
+def complaint_groups(qs, *, now: datetime, live: bool) -> list[dict]:
+    """Query 1: the figures per (station, category item, grade, channel)."""
+    aggs = fig.complaint_aggregates(now=now, live=live)
+    return list(qs.order_by().values("station_id", "category_id", "grade_at_intake", "channel").annotate(**aggs))
+
+
+def rollup(rows: list[dict], key) -> dict:
+    """Sum group rows by key(row) -> {key: summed row}."""
+    out: dict = defaultdict(dict)
+    for row in rows:
+        _add(out[key(row)], row, [k for k in row if k not in ("station_id", "category_id", "grade_at_intake",
+                                                                 "channel")])
+    return out
+
+
+def arrival_figures(qs, *, now: datetime, live: bool) -> tuple[list[dict], dict]:
+    """Query 3: repair orders per area against the targets; plus the arrive/restore totals."""
+    rows = {r["area_type"]: r for r in qs.order_by().values("area_type").annotate(
+        **fig.work_order_aggregates(now=now, live=live))}
+    per_area, totals = [], {}
+    for area in ("urban", "rural", "remote"):
+        r = rows.get(area, {})
+        _add(totals, r, [k for k in r if k.startswith(("arrive_", "restore_"))])
+        avg = r.get("avg_arrive")
+        avg_restore = r.get("avg_restore")
+        avg_min = round(_minutes(avg), 1) if avg is not None else None
+        per_area.append({
+            "area_type": area,
+            "target_minutes": fig.ARRIVAL_TARGET_MINUTES[area],
+            "ceiling_minutes": fig.ARRIVAL_CEILING_MINUTES[area],
+            "restore_target_minutes": fig.RESTORE_TARGET_MINUTES[area],
+            "orders": r.get("orders", 0),
+            "arrived": r.get("arrived", 0),
+            "avg_arrive_minutes": avg_min,
+            "within_target": None if avg_min is None else avg_min <= fig.ARRIVAL_TARGET_MINUTES[area],
+            "ceiling_breaches": (r.get("arrive_late", 0) or 0) + (r.get("arrive_open_breached", 0) or 0),
+            "restored": r.get("restored", 0),
+            "avg_restore_minutes": round(_minutes(avg_restore), 1) if avg_restore is not None else None,
+            "restore_breaches": (r.get("restore_late", 0) or 0) + (r.get("restore_open_breached", 0) or 0),
+        })
+    return per_area, totals
+
+
+def _minutes(value) -> float:
+    """An average duration as minutes (PostgreSQL gives a timedelta, SQLite microseconds)."""
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 60
+    return float(value) / 60_000_000
+
+
+def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now: datetime | None = None) -> dict:
+    """The SLA summary of SPEC §7 for the given filters (a dict of query parameters, or parsed).
+
+    `user=None` means an unscoped caller (a command or the benchmark): it sees all stations.
+    """
+    now = now or timezone.now()
+    if not isinstance(filters, SummaryFilters):
+        params = filters or {}
+        if user is None:
+            from servicecenter.roles import ADMIN
+
+            class _System:  # an unscoped reader, like a manager
+                is_authenticated = True
+                is_superuser = True
+                _role_names = {ADMIN}
+
+            user = _System()
+        filters = parse_filters(user=user, params=params)
+    f = filters
+
+    rows = complaint_groups(_complaints(f), now=now, live=True)
+    classes = _category_classes()
+    stations = {s.id: s for s in SupplyStation.objects.only("id", "code", "name")}
+
+    totals: dict = {}
+    for row in rows:
+        _add(totals, row, [k for k in row if k not in ("station_id", "category_id", "grade_at_intake", "channel")])
+
+    # Query 2: open complaints now (any received date), per station.
+    open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
+                 .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
+
+    # Queries 3 and 4: repair orders of the period; open orders past a deadline.
+    arrival, wo_totals = arrival_figures(_work_orders(f, f.start, f.end), now=now, live=True)
+    from workorders.models import WorkOrder
+    from workorders.selectors import overdue_condition
+
+    # the same condition as the work-order list's `overdue` filter the tile links to
+    wo_open = WorkOrder.objects.filter(overdue_condition(now))
+    if f.station:
+        wo_open = wo_open.filter(station=f.station)
+    wo_overdue = wo_open.count()
+
+    summary = {
+        "generated_at": timezone.localtime(now).isoformat(),
+        "filters": f.as_dict(),
+        "now": {
+            "open": sum(r["open"] for r in open_rows.values()),
+            "at_risk": sum(r["at_risk"] for r in open_rows.values()),
+            "breached": sum(r["breached_now"] for r in open_rows.values()),
+            "work_orders_overdue": wo_overdue,
+        },
+        "totals": _figures(totals),
+        "arrival": arrival,
+    }
+    summary["deadlines"] = dict(summary["totals"]["deadlines"])
+    for kind in fig.WORK_ORDER_DEADLINES:
+        summary["deadlines"][kind] = fig.deadline_block(wo_totals, kind)
+    summary["satisfaction"] = summary["totals"]["satisfaction"]
+    summary["effective"] = {"effective": summary["totals"]["effective"], "all": summary["totals"]["complaints"],
+                            "rate": summary["totals"]["effective_rate"]}
+    summary["repeat"] = {"repeat": summary["totals"]["repeat"], "all": summary["totals"]["complaints"],
+                         "rate": fig.rate(summary["totals"]["repeat"], summary["totals"]["complaints"])}
+
+    by_station = rollup(rows, lambda r: r["station_id"])
+    station_ids = sorted(set(by_station) | set(open_rows), key=lambda i: stations[i].code)
+    summary["by_station"] = []
+    for sid in station_ids:
+        entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}
+        o = open_rows.get(sid, {})
+        entry["open"], entry["at_risk"], entry["breached_now"] = (o.get("open", 0), o.get("at_risk", 0),
+                                                                  o.get("breached_now", 0))
+        summary["by_station"].append(entry)
+
+    by_class = rollup(rows, lambda r: classes[r["category_id"]].id)
+    summary["by_category_class"] = sorted(
+        ({"category": classes[cid].code, "name": classes[cid].name, "name_en": classes[cid].name_en,
+          **_figures(row)} for cid, row in by_class.items()),
+        key=lambda e: (-e["complaints"], e["category"]))
+    by_grade = rollup(rows, lambda r: r["grade_at_intake"])
+    summary["by_grade"] = [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g])}
+                           for g in Grade.values if g in by_grade]
+    by_channel = rollup(rows, lambda r: r["channel"])
+    summary["by_channel"] = [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c])}
+                             for c in ComplaintChannel.values if c in by_channel]
+    if f.trend_days:
+        summary["trend"] = trend(f, now=now, days=f.trend_days)
+    return summary
+
+
+def trend(f: SummaryFilters, *, now: datetime, days: int) -> list[dict]:
+    """Intake and on-time rates per day of receipt for the `days` days ending at `f.date_to`
+    (one GROUP BY query over the local date)."""
+    end_day = f.date_to
+    start_day = end_day - timedelta(days=days - 1)
+    tf = SummaryFilters(date_from=start_day, date_to=end_day, station=f.station, category=f.category,
+                        grade=f.grade, channel=f.channel)
+    aggs = {"complaints": Count("id")}
+    closed = Q(status="closed")
+    for kind in ("ack", "resolve"):
+        due, done, flag = fig.COMPLAINT_DEADLINES[kind]
+        conds = fig.deadline_conditions(due, done, flag, now=now, live=True, closed=closed)
+        for name in ("on_time", "late", "open_breached"):
+            aggs[f"{kind}_{name}"] = Count("id", filter=conds[name])
+    rows = {r["day"]: r for r in _complaints(tf).annotate(day=TruncDate("received_at", tzinfo=TZ))
+            .order_by().values("day").annotate(**aggs)}
+    out = []
+    for i in range(days):
+        day = start_day + timedelta(days=i)
+        r = rows.get(day, {})
+        out.append({"date": day.isoformat(), "complaints": r.get("complaints", 0),
+                    "ack_rate": fig.deadline_block(r, "ack")["rate"],
+                    "resolve_rate": fig.deadline_block(r, "resolve")["rate"]})
+    return out
+
+
+# --- dashboard lists -------------------------------------------------------------------------
+
+def escalation_inbox(*, limit: int = 15) -> list[Escalation]:
+    """Unacknowledged escalations, newest severe first (the partial index complaints_esc_inbox)."""
+    return list(Escalation.objects.filter(acknowledged_at__isnull=True)
+                .select_related("complaint", "station").order_by("-level", "-created_at")[:limit])
+
+
+def escalation_inbox_count() -> int:
+    return Escalation.objects.filter(acknowledged_at__isnull=True).count()
+
+
+def pending_extensions(*, limit: int = 20) -> list[ExtensionRequest]:
+    return list(ExtensionRequest.objects.filter(status="pending")
+                .select_related("complaint", "complaint__station", "requested_by").order_by("created_at")[:limit])
+
+
+def repeat_warnings(*, now: datetime | None = None, days: int = 30, threshold: int = 3) -> list[dict]:
+    """Complainants (by customer, else by phone) with `threshold`+ complaints in the last `days`
+    days: the 重复投诉预警 of SPEC §3. Two GROUP BY queries over the recent rows."""
+    now = now or timezone.now()
+    recent = Complaint.objects.filter(received_at__gte=now - timedelta(days=days)).order_by()
+    out = []
+    for r in (recent.filter(customer__isnull=False).values("customer_id", "customer__account_no",
+                                                             "customer__name")
+              .annotate(n=Count("id")).filter(n__gte=threshold).order_by("-n")[:20]):
+        out.append({"who": f'{r["customer__name"]} ({r["customer__account_no"]})', "count": r["n"],
+                    "account_no": r["customer__account_no"]})
+    for r in (recent.filter(customer__isnull=True).exclude(complainant_phone="")
+              .values("complainant_phone").annotate(n=Count("id")).filter(n__gte=threshold).order_by("-n")[:20]):
+        out.append({"who": r["complainant_phone"], "count": r["n"], "account_no": ""})
+    return sorted(out, key=lambda e: -e["count"])
+
+
+def calendar_warning(*, today: date | None = None) -> date | None:
+    """The last day the work calendar is known, if it ends within 60 days (SPEC §4), else None.
+
+    Uses the complaints app's helper when it has one; otherwise the calendar is known to the end
+    of the year of its latest entry.
+    """
+    today = today or timezone.localdate()
+    try:
+        from complaints import calendar as cal
+
+        helper = getattr(cal, "calendar_known_until", None)
+    except ImportError:  # pragma: no cover
+        helper = None
+    if helper is not None:
+        known = helper()
+    else:
+        last = WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+        known = date(last.year, 12, 31) if last else None
+    if known is None or today >= known - timedelta(days=60):
+        return known or today
+    return None
+
+
+def my_work(*, user, now: datetime | None = None):
+    """The handler's open complaints, the nearest running deadline first, with that deadline."""
+    now = now or timezone.now()
+    next_due = Case(
+        When(status="received", then=F("ack_due_at")),
+        When(status="acknowledged", then=F("resolve_due_at")),
+        When(status="resolved", then=F("callback_due_at")),
+        When(status="paused", then=F("resolve_due_at")),
+        default=Value(None),
+    )
+    kind = Case(
+        When(status="received", then=Value("ack")),
+        When(status__in=["acknowledged", "paused"], then=Value("resolve")),
+        When(status="resolved", then=Value("callback")),
+        default=Value(""),
+    )
+    return (Complaint.objects.filter(handler=user, status__in=fig.OPEN)
+            .select_related("category", "customer", "station")
+            .annotate(next_due=next_due, next_kind=kind)
+            .order_by(F("next_due").asc(nulls_last=True), "received_at"))

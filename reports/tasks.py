@@ -1,0 +1,17 @@
+"""Celery tasks of the reports app (beat: SPEC §5, entries in servicecenter/schedules.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from .services import report_build
+
+
+@shared_task(name="reports.build_reports", acks_late=True)
+def build_reports(kind: str = "daily", date_iso: str | None = None) -> int:
+    """Build (or rebuild) the report of `kind` for the period containing `date_iso` (default:
+    yesterday). Idempotent: the snapshot of a period is replaced, never duplicated."""
+    day = date.fromisoformat(date_iso) if date_iso else None
+    return report_build(kind=kind, day=day).pk
