@@ -1,3 +1,10 @@
 """Pages of this app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("my-customers/", views.my_customers, name="grading-my-customers"),
+    path("grading/customers/<str:account_no>/visits/", views.visit_create, name="grading-visit-create"),
+]
