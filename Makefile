@@ -40,8 +40,9 @@ lint: install-test
 test: install-test lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+# make bench [BENCH_SCALE=tiny|small|full] [ARGS='--only sweep --keep']  (see docs/bench.md)
 bench: install-test
-	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS) $(ARGS)
 
 messages: install
 	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var && $(PY) manage.py compilemessages --ignore=.venv

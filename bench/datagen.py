@@ -1,0 +1,660 @@
+"""The deterministic data set: stations, staff, customers, 12 months of consumption, a year of
+complaints (with realistic SLA columns and the escalations they already raised) and work orders.
+
+Everything is drawn from `random.Random(seed)` and placed relative to an anchor time (default:
+the start of the current minute), so the same seed and anchor give the same rows. Big tables are
+loaded with COPY (see copyload.py); small ones with the ORM.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC as _UTC
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from tqdm import tqdm
+
+from .copyload import NULL, copy_model, esc, fmt, indexes_dropped, reset_sequence
+from .scales import Scale
+
+LOCAL = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
+PASSWORD = "bench-pass-123"
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰晓东海波辉鹏飞丹宁琳雪梅"
+STREETS = ["人民路", "解放路", "建设路", "中山路", "文化路", "和平路", "新华路", "青年路", "胜利路", "光明街"]
+COMPANY = ["机械厂", "食品有限公司", "纺织厂", "物流园", "商贸中心", "酒店", "医院", "学校", "水厂", "数据中心"]
+DESCRIPTIONS = [
+    "家中频繁停电，影响正常生活，要求尽快查明原因。",
+    "电费账单金额明显偏高，怀疑电表计量不准。",
+    "报装申请已超过承诺时限仍未接电。",
+    "抢修人员到达不及时，停电时间过长。",
+    "营业厅工作人员服务态度差。",
+    "电压不稳，家用电器损坏，要求赔偿。",
+    "停电未提前公告，造成生产损失。",
+    "线路施工后现场未清理，存在安全隐患。",
+]
+
+# (value, weight)
+KINDS = [("residential", 85), ("commercial", 9), ("industrial", 3), ("agricultural", 2), ("public", 1)]
+CHANNELS = [("phone", 45), ("counter", 20), ("wechat", 15), ("web", 10), ("visit", 5), ("letter", 3),
+            ("forwarded", 2)]
+OPEN_STATUS = [("received", 20), ("acknowledged", 50), ("paused", 5), ("resolved", 25)]
+AMOUNT = {"residential": (5.0, 0.6), "commercial": (8.3, 0.8), "industrial": (10.8, 1.0),
+          "agricultural": (6.0, 0.7), "public": (7.8, 0.7)}  # lognormal(mu, sigma) yuan per month
+
+
+def _choices(rng: random.Random, table, k):
+    values = [v for v, _ in table]
+    weights = [w for _, w in table]
+    return rng.choices(values, weights=weights, k=k)
+
+
+@dataclass
+class DataSet:
+    """What scenarios need to know about the generated data."""
+
+    scale: str
+    seed: int
+    anchor: datetime
+    stations: list[dict] = field(default_factory=list)  # {id, code}
+    users: dict[str, list[dict]] = field(default_factory=dict)  # role -> [{id, username, station_id, token}]
+    crews: list[dict] = field(default_factory=list)  # {id, name, station_id, member_ids}
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    grade_period: str = ""  # YYYY-MM of the month the grade run evaluates
+    password: str = PASSWORD
+
+    def as_dict(self) -> dict:
+        return {"scale": self.scale, "seed": self.seed, "anchor": self.anchor.isoformat(),
+                "counts": self.counts, "timings": {k: round(v, 2) for k, v in self.timings.items()},
+                "grade_period": self.grade_period}
+
+
+class Calendar:
+    """Working days for deadline arithmetic: the seeded WorkCalendar rows, else weekends off."""
+
+    def __init__(self):
+        from complaints.models import WorkCalendarDay
+
+        self.special = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
+        self._cache: dict[tuple[date, int], date] = {}
+
+    def is_workday(self, d: date) -> bool:
+        return self.special.get(d, d.weekday() < 5)
+
+    def nth_workday_after(self, d: date, n: int) -> date:
+        key = (d, n)
+        if key not in self._cache:
+            cur, left = d, n
+            while left > 0:
+                cur += timedelta(days=1)
+                if self.is_workday(cur):
+                    left -= 1
+            self._cache[key] = cur
+        return self._cache[key]
+
+    def workdays_due(self, start: datetime, n: int) -> datetime:
+        """23:59:59 Asia/Shanghai of the n-th working day after the (local) day of `start`, in UTC."""
+        local_day = (start + LOCAL).date()
+        due_day = self.nth_workday_after(local_day, n)
+        return datetime(due_day.year, due_day.month, due_day.day, 23, 59, 59, tzinfo=_UTC) - LOCAL
+
+
+def _ts(dt: datetime | None) -> str:
+    return NULL if dt is None else dt.isoformat()
+
+
+def _b(v: bool) -> str:
+    return "t" if v else "f"
+
+
+def _id(v) -> str:
+    return NULL if v is None else str(v)
+
+
+class Generator:
+    def __init__(self, scale: Scale, seed: int, anchor: datetime, progress: bool = True):
+        self.s = scale
+        self.seed = seed
+        self.anchor = anchor.astimezone(_UTC).replace(second=0, microsecond=0)
+        self.progress = progress
+        self.ds = DataSet(scale=scale.name, seed=seed, anchor=self.anchor)
+        # Generated complaints end at local midnight of the anchor day, so the intake scenario's
+        # numbers for today start at 0001 (the daily sequence has 4 digits).
+        local = self.anchor + LOCAL
+        self.data_end = datetime(local.year, local.month, local.day, tzinfo=_UTC) - LOCAL
+        if self.anchor - self.data_end < timedelta(hours=3):
+            self.data_end = self.anchor - timedelta(hours=3)
+
+    def rng(self, salt: str) -> random.Random:
+        return random.Random(f"{self.seed}:{salt}")
+
+    # ------------------------------------------------------------------------------------------
+    def run(self) -> DataSet:
+        steps = [("staff", self.staff), ("customers", self.customers), ("consumption", self.consumption),
+                 ("complaints", self.complaints), ("work_orders", self.work_orders), ("analyze", self.analyze)]
+        for name, step in steps:
+            started = time.perf_counter()
+            step()
+            self.ds.timings[name] = time.perf_counter() - started
+        return self.ds
+
+    # ------------------------------------------------------------------------------------------
+    def staff(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import make_password
+        from django.contrib.auth.models import Group
+        from rest_framework.authtoken.models import Token
+
+        from customers.models import StaffProfile, SupplyStation
+
+        rng = self.rng("staff")
+        User = get_user_model()
+        areas = ["urban", "rural", "remote"]
+        stations = [SupplyStation(code=f"S{i + 1:02d}", name=f"第{i + 1}供电所", area_type=areas[i % 3])
+                    for i in range(self.s.stations)]
+        SupplyStation.objects.bulk_create(stations)
+        stations = list(SupplyStation.objects.order_by("code"))
+        self.ds.stations = [{"id": st.id, "code": st.code, "area_type": st.area_type} for st in stations]
+        pw = make_password(PASSWORD)
+        specs = []  # (username, role, station, leadership, tier)
+        specs += [(f"manager{i}", "manager", None, i == 0, "") for i in range(1, 6)]
+        specs += [("bench_admin", "admin", None, False, "")]
+        for st in stations:
+            specs += [(f"{st.code.lower()}_counter{i}", "counter", st, False, "") for i in range(1, 4)]
+            specs += [(f"{st.code.lower()}_handler{i}", "handler", st, False, "")
+                      for i in range(1, self.s.handlers_per_station + 1)]
+            specs += [(f"{st.code.lower()}_am{i}", "account_manager", st, False,
+                       ["chief", "senior", "standard"][i % 3]) for i in range(1, self.s.account_managers_per_station + 1)]
+            specs += [(f"{st.code.lower()}_crew{c}_{m}", "crew", st, False, "")
+                      for c in range(1, self.s.crews_per_station + 1) for m in range(1, self.s.crew_size + 1)]
+        users = User.objects.bulk_create([
+            User(username=u, password=pw, first_name=u, email=f"{u}@bench.example",
+                 is_staff=(role == "admin"), is_superuser=(role == "admin"))
+            for u, role, *_ in specs])
+        users = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in specs])}
+        groups = {g.name: g for g in Group.objects.all()}
+        for role in {s[1] for s in specs}:
+            groups.setdefault(role, Group.objects.get_or_create(name=role)[0])
+        Through = User.groups.through
+        Through.objects.bulk_create([Through(user_id=users[u].id, group_id=groups[role].id)
+                                     for u, role, *_ in specs])
+        StaffProfile.objects.bulk_create([
+            StaffProfile(user=users[u], station=st, leadership=lead, manager_tier=tier,
+                         phone=f"139{rng.randrange(10**8):08d}")
+            for u, role, st, lead, tier in specs])
+        Token.objects.bulk_create([Token(key=f"{rng.getrandbits(160):040x}", user=users[u]) for u, *_ in specs])
+        tokens = dict(Token.objects.values_list("user_id", "key"))
+        self.ds.users = {}
+        for u, role, st, _lead, _tier in specs:
+            self.ds.users.setdefault(role, []).append(
+                {"id": users[u].id, "username": u, "station_id": st.id if st else None,
+                 "token": tokens[users[u].id]})
+        for st in stations:  # the station head: the first handler
+            SupplyStation.objects.filter(pk=st.pk).update(head=users[f"{st.code.lower()}_handler1"])
+        self._crews(stations, users)
+        self.ds.counts["users"] = len(specs)
+
+    def _crews(self, stations, users) -> None:
+        try:
+            from workorders.models import Crew
+        except ImportError:
+            return
+        crews = []
+        for st in stations:
+            for c in range(1, self.s.crews_per_station + 1):
+                crews.append(Crew(name=f"{st.code}-抢修{c}班", station=st,
+                                  leader=users[f"{st.code.lower()}_crew{c}_1"]))
+        Crew.objects.bulk_create(crews)
+        Through = Crew.members.through
+        rows = []
+        for crew in Crew.objects.order_by("id"):
+            code, num = crew.name.split("-")[0], crew.name.split("抢修")[1].rstrip("班")
+            member_ids = [users[f"{code.lower()}_crew{num}_{m}"].id for m in range(1, self.s.crew_size + 1)]
+            rows += [Through(crew_id=crew.id, user_id=uid) for uid in member_ids]
+            self.ds.crews.append({"id": crew.id, "name": crew.name, "station_id": crew.station_id,
+                                  "member_ids": member_ids})
+        Through.objects.bulk_create(rows)
+
+    # ------------------------------------------------------------------------------------------
+    def customers(self) -> None:
+        from customers.models import Customer
+
+        rng = self.rng("customers")
+        n = self.s.customers
+        st_ids = [st["id"] for st in self.ds.stations]
+        ams = {st["id"]: [u["id"] for u in self.ds.users.get("account_manager", []) if u["station_id"] == st["id"]]
+               for st in self.ds.stations}
+        kinds = _choices(rng, KINDS, n)
+        now = fmt(self.anchor)
+        # kept for the complaint and work-order generators: (station_id, grade, phone, name, address)
+        self.cust: list[tuple] = []
+        cols = ["id", "account_no", "name", "kind", "voltage_kv", "station_id", "address", "phone",
+                "contact_name", "dual_power_supply", "dual_circuit", "important_level", "has_pv",
+                "has_ev_charging", "grade", "grade_source", "account_manager_id", "created_at", "updated_at"]
+
+        def rows():
+            for i in range(n):
+                cid = i + 1
+                st = st_ids[i % len(st_ids)]
+                kind = kinds[i]
+                residential = kind == "residential"
+                if residential or kind == "agricultural":
+                    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+                    voltage = "0.22" if rng.random() < 0.8 else "0.4"
+                else:
+                    name = f"{rng.choice(SURNAMES)}{rng.choice(SURNAMES)}{rng.choice(COMPANY)}"
+                    voltage = rng.choice(["0.4", "10", "10", "35"]) if kind == "industrial" else "0.4"
+                big = kind in ("industrial", "public")
+                dual_power = big and rng.random() < 0.05
+                dual_circuit = (not residential) and rng.random() < 0.04
+                r = rng.random()
+                important = ("special" if r < 0.002 else "first" if r < 0.006 else "second" if r < 0.015
+                             else "none") if big else "none"
+                pv = rng.random() < 0.03
+                ev = rng.random() < 0.02
+                grade = ("A" if dual_power or important in ("special", "first") or rng.random() < 0.002 else
+                         "B" if dual_circuit or important == "second" or pv or ev or rng.random() < 0.01 else "C")
+                am = rng.choice(ams[st]) if (grade != "C" or big) and ams[st] else None
+                phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+                address = f"{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
+                self.cust.append((st, grade, phone, name, address))
+                yield (str(cid), f"{3300000000 + cid:010d}", esc(name), kind, voltage, str(st), address, phone,
+                       esc(name[:3]), _b(dual_power), _b(dual_circuit), important, _b(pv), _b(ev), grade, "auto",
+                       _id(am), now, now)
+
+        with indexes_dropped(Customer):
+            count, _ = copy_model(Customer, cols, rows(), total=n, desc="customers", progress=self.progress)
+        reset_sequence(Customer)
+        self.ds.counts["customers"] = count
+
+    # ------------------------------------------------------------------------------------------
+    def consumption(self) -> None:
+        from customers.models import ConsumptionRecord
+
+        rng = self.rng("consumption")
+        local = self.anchor + LOCAL
+        # the grade run evaluates the previous month: 12 months ending there
+        last = date(local.year, local.month, 1) - timedelta(days=1)
+        last = last.replace(day=1)
+        periods = []
+        y, m = last.year, last.month
+        for _ in range(self.s.months):
+            periods.append(date(y, m, 1))
+            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        periods.reverse()
+        self.ds.grade_period = f"{last:%Y-%m}"
+        now = fmt(self.anchor)
+        cols = ["id", "customer_id", "period", "kwh", "amount_yuan", "created_at", "updated_at"]
+        n = self.s.customers * len(periods)
+        kinds = self._customer_kinds()
+        pstr = [p.isoformat() for p in periods]
+        season = [1.0 + 0.25 * abs(6.5 - p.month) / 5.5 for p in periods]  # winter and summer peaks
+
+        def rows():
+            rid = 0
+            for i in range(self.s.customers):
+                mu, sigma = AMOUNT[kinds[i]]
+                base = rng.lognormvariate(mu, sigma)
+                price = 0.56 if kinds[i] == "residential" else 0.75
+                for j, p in enumerate(pstr):
+                    rid += 1
+                    amount = round(base * season[j] * rng.uniform(0.8, 1.2), 2)
+                    yield (str(rid), str(i + 1), p, f"{amount / price:.2f}", f"{amount:.2f}", now, now)
+
+        with indexes_dropped(ConsumptionRecord):
+            count, _ = copy_model(ConsumptionRecord, cols, rows(), total=n, desc="consumption",
+                                  progress=self.progress)
+        reset_sequence(ConsumptionRecord)
+        self.ds.counts["consumption"] = count
+
+    def _customer_kinds(self) -> list[str]:
+        with connection.cursor() as cur:
+            cur.execute("SELECT kind FROM customers_customer ORDER BY id")
+            return [r[0] for r in cur.fetchall()]
+
+    # ------------------------------------------------------------------------------------------
+    def _categories(self) -> list[int]:
+        from complaints.models import ComplaintCategory
+
+        items = list(ComplaintCategory.objects.filter(parent__isnull=False).values_list("id", flat=True))
+        if not items:  # categories not seeded by a migration (yet): a minimal taxonomy
+            parent = ComplaintCategory.objects.create(code="bench", name="基准")
+            for i, (code, name) in enumerate([("bench.fault", "故障处理"), ("bench.tariff", "电费电价"),
+                                              ("bench.attitude", "服务态度")]):
+                ComplaintCategory.objects.create(code=code, name=name, parent=parent, sort_order=i)
+            items = list(ComplaintCategory.objects.filter(parent__isnull=False).values_list("id", flat=True))
+        return sorted(items)
+
+    def _policies(self):
+        """policy_for(severity, grade, channel) -> (policy id, targets JSON text) or (None, "{}")."""
+        from complaints.models import SlaPolicy
+
+        try:
+            from complaints.sla import pick_policy
+        except ImportError:
+            pick_policy = None
+        policies = list(SlaPolicy.objects.filter(active=True))
+        cache: dict[tuple, tuple] = {}
+
+        def policy_for(severity: str, grade: str, channel: str):
+            key = (severity, grade, channel)
+            if key not in cache:
+                p = pick_policy(policies, severity=severity, grade=grade, channel=channel) if pick_policy else None
+                if p is None:
+                    cache[key] = (None, "{}")
+                else:
+                    targets = p.targets() if hasattr(p, "targets") else {}
+                    cache[key] = (p.pk, fmt(targets))
+            return cache[key]
+
+        return policy_for
+
+    def complaints(self) -> None:  # noqa: C901 - one pass that writes a whole realistic row
+        from complaints.models import Complaint, Escalation
+        from customers.models import DailySequence
+
+        rng = self.rng("complaints")
+        cal = Calendar()
+        cats = self._categories()
+        policy_for = self._policies()
+        n, n_open = self.s.complaints, self.s.open_complaints
+        end = self.data_end
+        year = 365 * 86400
+        # received times: closed ones spread over the year, open ones over the last 30 days
+        # (more of them recent); sorted, so ids grow with time as in a live system
+        times = [(end - timedelta(seconds=rng.random() * year), False) for _ in range(n - n_open)]
+        times += [(end - timedelta(seconds=(rng.random() ** 1.5) * 30 * 86400), True) for _ in range(n_open)]
+        times.sort(key=lambda t: t[0])
+        handlers = {}
+        for u in self.ds.users.get("handler", []):
+            handlers.setdefault(u["station_id"], []).append(u["id"])
+        counters = {}
+        for u in self.ds.users.get("counter", []):
+            counters.setdefault(u["station_id"], []).append(u["id"])
+        managers = [u["id"] for u in self.ds.users.get("manager", [])]
+        st_ids = [st["id"] for st in self.ds.stations]
+        seq: dict[date, int] = {}
+        anchor = self.anchor
+        esc_buf = io.StringIO()
+        esc_id = 0
+        esc_now = fmt(anchor)
+
+        def add_esc(cid, st, kind, level, due, created, acked):
+            nonlocal esc_id
+            esc_id += 1
+            ack_by = NULL
+            ack_at = NULL
+            if acked:
+                ack_by, ack_at = str(managers[esc_id % len(managers)]), _ts(created + timedelta(hours=2))
+            esc_buf.write(f"{esc_id}\tcomplaint\t{cid}\t{cid}\t{st}\t{kind}\t{level}\t{_ts(due)}\t\t{ack_by}\t"
+                          f"{ack_at}\t{_ts(created)}\t{esc_now}\n")
+
+        def escalate(cid, st, kind, start, due, warn, met_at, major):
+            """The escalations this deadline has already raised by the anchor time."""
+            upto = met_at or anchor
+            if warn and warn <= upto:
+                add_esc(cid, st, kind, 1, due, warn, met_at is not None or rng.random() < 0.7)
+            if due <= upto:
+                add_esc(cid, st, kind, 2, due, due, met_at is not None or rng.random() < 0.5)
+                if major or due + timedelta(hours=24) <= upto:
+                    add_esc(cid, st, kind, 3, due, due if major else due + timedelta(hours=24),
+                            met_at is not None or rng.random() < 0.3)
+
+        cols = ["id", "number", "channel", "customer_id", "complainant_name", "complainant_phone", "anonymous",
+                "category_id", "severity", "description", "received_at", "station_id", "handler_id",
+                "received_by_id", "status", "grade_at_intake", "sla_policy_id", "sla_targets", "warning_fraction",
+                "ack_due_at", "resolve_due_at", "callback_due_at", "resolve_started_at", "original_resolve_due_at",
+                "ack_warn_at", "resolve_warn_at", "callback_warn_at",
+                "ack_breached", "resolve_breached", "callback_breached", "acknowledged_at", "resolved_at",
+                "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
+                "verified", "utility_responsible", "satisfaction", "reopen_count", "typical", "version",
+                "created_at", "updated_at"]
+        channels = _choices(rng, CHANNELS, n)
+        n_cust = len(self.cust)
+        pause_rows = []
+
+        def rows():
+            for i, (received, is_open) in enumerate(times):
+                cid = i + 1
+                channel = channels[i]
+                anonymous = False
+                if rng.random() < 0.9 and n_cust:
+                    ci = rng.randrange(n_cust)
+                    st, grade, phone, name, _addr = self.cust[ci]
+                    customer = str(ci + 1)
+                else:
+                    customer = NULL
+                    st, grade = st_ids[i % len(st_ids)], "C"
+                    anonymous = rng.random() < 0.2
+                    phone = "" if anonymous else f"13{rng.randrange(10**9):09d}"
+                    name = "" if anonymous else rng.choice(SURNAMES) + rng.choice(GIVEN)
+                major = rng.random() < 0.03
+                severity = "major" if major else "normal"
+                urgent = major or channel == "forwarded"
+                # deadlines (SPEC §4)
+                if channel == "forwarded":
+                    ack_h, resolve = 2, ("hours", 168)
+                elif major:
+                    ack_h, resolve = 2, ("workdays", 10)
+                else:
+                    ack_h, resolve = {"A": (2, ("workdays", 3)), "B": (4, ("workdays", 4)),
+                                      "C": (24, ("workdays", 5))}[grade]
+                policy_id, targets = policy_for(severity, grade, channel)
+                ack_due = received + timedelta(hours=ack_h)
+                ack_warn = received + timedelta(hours=ack_h * 0.75)
+                if resolve[0] == "hours":
+                    resolve_due = received + timedelta(hours=resolve[1])
+                else:
+                    resolve_due = cal.workdays_due(received, resolve[1])
+                resolve_warn = received + (resolve_due - received) * 0.75
+                original_resolve = NULL
+                local_day = (received + LOCAL).date()
+                seq[local_day] = seq.get(local_day, 0) + 1
+                number = f"TS{local_day:%Y%m%d}{seq[local_day]:04d}"
+                handler = rng.choice(handlers[st]) if handlers.get(st) else None
+                received_by = rng.choice(counters[st]) if channel == "counter" and counters.get(st) else None
+                ack_at = res_at = cb_at = closed_at = paused_at = cb_due = cb_warn = None
+                verified = utility = None
+                satisfaction = resolution = before_pause = ""
+                resolved_by = None
+                if is_open:
+                    status = _choices(rng, OPEN_STATUS, 1)[0]
+                    # an approved extension for some of the older open ones
+                    if status != "resolved" and resolve_due < anchor and rng.random() < 0.3:
+                        original_resolve = _ts(resolve_due)
+                        resolve_due = cal.workdays_due(received, 10)
+                        resolve_warn = received + (resolve_due - received) * 0.75
+                else:
+                    status = "closed"
+                if status != "received":
+                    latest = min(anchor, ack_due + timedelta(hours=ack_h * 0.2))
+                    ack_at = received + (latest - received) * rng.uniform(0.05, 1.0)
+                if status in ("resolved", "closed"):
+                    latest = min(anchor, resolve_due + (resolve_due - received) * 0.1)
+                    res_at = max(ack_at, received + (latest - received) * rng.uniform(0.2, 1.0))
+                    cb_due = cal.workdays_due(res_at, 1)
+                    cb_warn = res_at + (cb_due - res_at) * 0.75
+                    verified = rng.random() < 0.6
+                    utility = verified and rng.random() < 0.7
+                    resolution = "已联系客户并处理完毕，客户认可处理结果。"
+                    resolved_by = handler
+                if status == "closed":
+                    latest = min(anchor, cb_due + timedelta(hours=6))
+                    cb_at = res_at + (latest - res_at) * rng.uniform(0.1, 1.0)
+                    closed_at = cb_at
+                    satisfaction = rng.choices(["satisfied", "neutral", "dissatisfied"], [85, 10, 5])[0]
+                if status == "paused":
+                    before_pause = "acknowledged"
+                    paused_at = ack_at + (anchor - ack_at) * rng.uniform(0.1, 0.9)
+                    pause_rows.append((cid, paused_at, handler))
+                ack_breached = (ack_at or anchor) > ack_due
+                resolve_breached = (res_at or anchor) > resolve_due if status != "paused" else res_at is None and \
+                    paused_at > resolve_due
+                cb_breached = cb_due is not None and (cb_at or anchor) > cb_due
+                # escalations already raised for these deadlines
+                escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
+                if status != "paused" or resolve_breached:
+                    escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
+                if cb_due is not None:
+                    escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
+                yield (
+                    str(cid), number, channel, customer, esc(name), phone, _b(anonymous),
+                    str(cats[i % len(cats)] if rng.random() < 0.5 else rng.choice(cats)), severity,
+                    DESCRIPTIONS[i % len(DESCRIPTIONS)], _ts(received), str(st), _id(handler), _id(received_by),
+                    status, grade, _id(policy_id), targets, "0.75",
+                    _ts(ack_due), _ts(resolve_due), _ts(cb_due), _ts(received), original_resolve,
+                    _ts(ack_warn), _ts(resolve_warn), _ts(cb_warn),
+                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), _ts(ack_at), _ts(res_at),
+                    _ts(cb_at), _ts(closed_at), _ts(paused_at), before_pause, _id(resolved_by), resolution,
+                    fmt(verified), fmt(utility), satisfaction, "0", _b(i % 997 == 0), "1",
+                    _ts(received), _ts(closed_at or cb_at or res_at or ack_at or received),
+                )
+
+        with indexes_dropped(Complaint), connection.cursor() as cur:
+            cur.execute("SET session_replication_role = replica")  # generated rows are consistent: skip FK triggers
+            try:
+                count, _ = copy_model(Complaint, cols, rows(), total=n, desc="complaints", progress=self.progress)
+            finally:
+                cur.execute("SET session_replication_role = DEFAULT")
+        reset_sequence(Complaint)
+        self.ds.counts["complaints"] = count
+        self.ds.counts["open_complaints"] = n_open
+        # the escalations those complaints already raised
+        esc_cols = ["id", "subject_type", "subject_id", "complaint_id", "station_id", "kind", "level", "due_at",
+                    "reason", "acknowledged_by_id", "acknowledged_at", "created_at", "updated_at"]
+        lines = esc_buf.getvalue().splitlines()
+        with indexes_dropped(Escalation):
+            count, _ = copy_model(Escalation, esc_cols, (ln.split("\t") for ln in lines), total=len(lines),
+                                  desc="escalations", progress=self.progress)
+        reset_sequence(Escalation)
+        self.ds.counts["escalations"] = count
+        self._pauses(pause_rows)
+        DailySequence.objects.bulk_create([DailySequence(prefix="TS", day=d, last=v) for d, v in seq.items()],
+                                          batch_size=1000)
+        self.ds.counts["max_complaints_per_day"] = max(seq.values()) if seq else 0
+
+    def _pauses(self, rows) -> None:
+        from complaints.models import PauseSegment
+
+        PauseSegment.objects.bulk_create([
+            PauseSegment(complaint_id=cid, started_at=at, reason="客户要求暂缓处理", paused_by_id=handler)
+            for cid, at, handler in rows if handler], batch_size=2000)
+
+    # ------------------------------------------------------------------------------------------
+    def work_orders(self) -> None:
+        try:
+            from workorders.models import WorkOrder
+        except ImportError:
+            return
+        from customers.models import DailySequence
+
+        rng = self.rng("work_orders")
+        n = self.s.work_orders
+        if not self.ds.crews or not n:
+            return
+        crews_by_station = {}
+        for c in self.ds.crews:
+            crews_by_station.setdefault(c["station_id"], []).append(c["id"])
+        end = self.data_end
+        year = 365 * 86400
+        n_open = max(1, n // 50)
+        # the last n_open (the most recent, within two days) are the open ones
+        times = sorted(end - timedelta(seconds=rng.random() * year) for _ in range(n - n_open))
+        times += sorted(end - timedelta(seconds=rng.random() * 2 * 86400) for _ in range(n_open))
+        seq: dict[date, int] = {}
+        anchor = self.anchor
+        areas = {"urban": (45, 60, 3), "rural": (90, 120, 4), "remote": (120, 240, 6)}
+        cols = ["id", "number", "kind", "customer_id", "contact_name", "contact_phone", "address", "description",
+                "area_type", "priority", "station_id", "crew_id", "status", "arrive_target_at", "arrive_due_at",
+                "restore_due_at", "due_at", "arrive_warn_at", "restore_warn_at", "arrive_breached",
+                "restore_breached", "grade_at_creation", "dispatched_at", "accepted_at", "departed_at",
+                "arrived_at", "completed_at", "cancelled_at", "notes", "version", "created_at", "updated_at"]
+        n_cust = len(self.cust)
+        area_of = {s["id"]: s["area_type"] for s in self.ds.stations}
+
+        def rows():
+            for i, created in enumerate(times):
+                wid = i + 1
+                open_order = i >= n - n_open
+                ci = rng.randrange(n_cust)
+                st, grade, phone, name, address = self.cust[ci]
+                area = area_of[st]
+                kind = rng.choices(["repair", "survey", "meter_check", "inspection"], [70, 10, 12, 8])[0]
+                crew = rng.choice(crews_by_station[st])
+                local_day = (created + LOCAL).date()
+                seq[local_day] = seq.get(local_day, 0) + 1
+                number = f"GD{local_day:%Y%m%d}{seq[local_day]:04d}"
+                tgt = due = rdue = due_at = awarn = rwarn = None
+                disp = acc = dep = arr = comp = None
+                if kind == "repair":
+                    t_min, c_min, r_h = areas[area]
+                    if grade == "A":
+                        t_min = c_min = 30
+                    tgt = created + timedelta(minutes=t_min)
+                    due = created + timedelta(minutes=c_min)
+                    awarn = tgt if t_min != c_min else created + timedelta(minutes=c_min * 0.75)
+                else:
+                    due_at = created + timedelta(days=rng.randint(3, 10))
+                status = "completed"
+                if open_order:
+                    status = rng.choice(["created", "dispatched", "dispatched", "accepted", "en_route", "on_site"])
+                elif rng.random() < 0.03:
+                    status = "cancelled"
+                steps = ["created", "dispatched", "accepted", "en_route", "on_site", "completed"]
+                reached = steps.index(status) if status != "cancelled" else 2
+                t = created
+                limit = anchor if open_order else created + timedelta(hours=12)
+                gaps = [(limit - created) * rng.uniform(0.02, 0.2) for _ in range(5)]
+                if reached >= 1:
+                    t = disp = t + gaps[0] * 0.2
+                if reached >= 2:
+                    t = acc = t + gaps[1] * 0.2
+                if reached >= 3:
+                    t = dep = t + gaps[2] * 0.3
+                if reached >= 4:
+                    t = arr = t + gaps[3]
+                    if kind == "repair":
+                        rdue = arr + timedelta(hours=areas[area][2])
+                        rwarn = arr + timedelta(hours=areas[area][2] * 0.75)
+                if reached >= 5:
+                    t = comp = t + gaps[4]
+                arrive_breached = due is not None and (arr or anchor) > due and status != "cancelled"
+                restore_breached = rdue is not None and (comp or anchor) > rdue
+                yield (
+                    str(wid), number, kind, str(ci + 1), esc(name), phone, esc(address), "用户报修：家中停电",
+                    area, str(rng.choice([1, 2, 3, 3, 3])), str(st), str(crew) if status != "created" else NULL,
+                    status, _ts(tgt), _ts(due), _ts(rdue), _ts(due_at), _ts(awarn), _ts(rwarn),
+                    _b(arrive_breached), _b(restore_breached), grade, _ts(disp), _ts(acc), _ts(dep), _ts(arr),
+                    _ts(comp), _ts(created + timedelta(hours=1)) if status == "cancelled" else NULL,
+                    "已完成抢修，恢复供电。" if comp else "", str(reached + 1), _ts(created), _ts(t),
+                )
+
+        with indexes_dropped(WorkOrder), connection.cursor() as cur:
+            cur.execute("SET session_replication_role = replica")
+            try:
+                count, _ = copy_model(WorkOrder, cols, rows(), total=n, desc="work orders", progress=self.progress)
+            finally:
+                cur.execute("SET session_replication_role = DEFAULT")
+        reset_sequence(WorkOrder)
+        DailySequence.objects.bulk_create([DailySequence(prefix="GD", day=d, last=v) for d, v in seq.items()],
+                                          batch_size=1000)
+        self.ds.counts["work_orders"] = count
+
+    # ------------------------------------------------------------------------------------------
+    def analyze(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE") if connection.get_autocommit() else cur.execute("ANALYZE")
+
+
+def generate(scale: Scale, seed: int, anchor: datetime, progress: bool = True) -> DataSet:
+    gen = Generator(scale, seed, anchor, progress=progress)
+    ds = gen.run()
+    for step, secs in ds.timings.items():
+        tqdm.write(f"  data: {step:<12} {secs:6.1f} s")
+    return ds

@@ -1,0 +1,52 @@
+"""Data-set sizes and run lengths for `--scale tiny|small|full`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    customers: int
+    complaints: int
+    open_complaints: int
+    work_orders: int
+    stations: int = 3
+    months: int = 12
+    handlers_per_station: int = 15
+    crews_per_station: int = 20
+    crew_size: int = 3
+    account_managers_per_station: int = 10
+    runs: int = 5  # repetitions of each timed scenario
+    # intake load: concurrent clients and seconds
+    intake_clients: int = 20
+    intake_seconds: float = 30.0
+    # crew load: concurrent tablets and orders each walks through
+    tablets: int = 50
+    orders_per_tablet: int = 6
+    # list requests measured (for the p95)
+    list_requests: int = 60
+    # SLA sweep: crossings per timed sweep, and the open counts of the growth series
+    sweep_crossings: int = 1000
+    sweep_growth: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    grade_runs: int = 2
+
+
+SCALES = {
+    "tiny": Scale(
+        name="tiny", customers=1_500, complaints=6_000, open_complaints=600, work_orders=600,
+        handlers_per_station=3, crews_per_station=4, account_managers_per_station=2, runs=2,
+        intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, list_requests=12,
+        sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1,
+    ),
+    "small": Scale(
+        name="small", customers=20_000, complaints=100_000, open_complaints=10_000, work_orders=10_000,
+        handlers_per_station=6, crews_per_station=10, account_managers_per_station=4, runs=5,
+        intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=3, list_requests=40,
+        sweep_crossings=1000, sweep_growth=(1_000, 10_000, 100_000), grade_runs=2,
+    ),
+    "full": Scale(
+        name="full", customers=200_000, complaints=1_000_000, open_complaints=100_000, work_orders=100_000,
+    ),
+}

@@ -1,0 +1,70 @@
+"""Intake under load: POST /api/v1/complaints/ through gunicorn on loopback from a second
+process (bench/loadgen.py), then check that every accepted complaint is in the database with a
+unique number."""
+
+from __future__ import annotations
+
+from ..report import FAIL, OK, Figure, percentile
+from . import Scenario
+
+RATE = 300.0
+P95_MS = 100.0
+
+
+def gunicorn_shape(ctx) -> tuple[int, int]:
+    """(workers, threads): a few processes per core, threads to overlap database waits."""
+    import os
+
+    cores = os.cpu_count() or 2
+    return max(2, 2 * cores), 2
+
+
+class Intake(Scenario):
+    name = "intake"
+    title = "intake through gunicorn, concurrent clients: >= 300 complaints/s, p95 < 100 ms, no errors"
+    feature = "complaint intake API (complaints.services.complaint_intake)"
+    requires = ("complaints.api.views:ComplaintViewSet", "complaints.services:complaint_intake")
+
+    def run(self, ctx) -> list[Figure]:
+        cats = [r[0] for r in ctx.sql("SELECT code FROM complaints_complaintcategory WHERE parent_id IS NOT NULL "
+                                      "AND active ORDER BY code")]
+        clients = []
+        for u in ctx.users("counter"):
+            rows = ctx.sql("SELECT id, name, phone FROM customers_customer WHERE station_id = %s AND id %% 7 = 3 "
+                           "ORDER BY id LIMIT 2000", [u["station_id"]])
+            clients.append({"token": u["token"],
+                            "customers": [{"id": r[0], "name": r[1], "phone": r[2]} for r in rows]})
+        before = ctx.sql("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM complaints_complaint")[0]
+        workers, threads = gunicorn_shape(ctx)
+        base = ctx.gunicorn(workers=workers, threads=threads)
+        spec = {"mode": "intake", "base": base, "concurrency": ctx.scale.intake_clients,
+                "seconds": ctx.scale.intake_seconds, "clients": clients, "categories": cats}
+        res = ctx.loadgen(spec, timeout=ctx.scale.intake_seconds + 120)
+        ctx.cleanup()  # stop gunicorn before counting
+        created = res["statuses"].get("201", 0)
+        total = sum(res["statuses"].values())
+        errors = total - created
+        rate = created / res["elapsed"] if res["elapsed"] else 0.0
+        lat = res["latencies_ms"]
+        numbers = res["numbers"]
+        in_db = ctx.sql("SELECT COUNT(*), COUNT(DISTINCT number) FROM complaints_complaint WHERE id > %s",
+                        [before[0]])[0]
+        listed = ctx.sql("SELECT COUNT(*) FROM complaints_complaint WHERE number = ANY(%s)", [numbers])[0][0]
+        consistent = in_db[0] == created == listed and in_db[1] == in_db[0] and len(set(numbers)) == len(numbers)
+        shape = f"gunicorn {workers} workers x {threads} threads, {ctx.scale.intake_clients} clients, " \
+                f"{ctx.scale.intake_seconds:.0f} s"
+        details = {"requests": total, "created": created, "statuses": res["statuses"], "errors": res["errors"],
+                   "rows_in_db": in_db[0], "distinct_numbers_in_db": in_db[1], "answered_numbers_found": listed,
+                   "shape": shape}
+        return [
+            Figure(scenario=self.name, measure=f"POST /api/v1/complaints/ throughput ({shape})", unit="req/s",
+                   value=rate, target=f">= {RATE:.0f} /s", limit=RATE, higher_is_better=True, details=details),
+            Figure(scenario=self.name, measure="POST /api/v1/complaints/ latency p95", unit="ms", samples=lat,
+                   value=percentile(lat, 95), target=f"< {P95_MS:.0f} ms", limit=P95_MS),
+            Figure(scenario=self.name, measure="errors (non-201 answers)", unit="count", value=errors,
+                   target="0", status=OK if errors == 0 else FAIL,
+                   note="" if errors == 0 else f"first: {res['errors'][:1]}"),
+            Figure(scenario=self.name, measure="every complaint in the database, numbers unique", unit="rows",
+                   value=in_db[0], target=f"= {created:,} answered 201", status=OK if consistent else FAIL,
+                   note="" if consistent else f"db rows {in_db[0]}, distinct {in_db[1]}, found {listed}"),
+        ]

@@ -1,0 +1,71 @@
+"""The SLA summary for a month (GET /api/v1/sla/summary/) and the manager's /dashboard/ page."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ..report import Figure
+from . import Scenario
+
+SUMMARY_MS = 300.0
+DASHBOARD_MS = 500.0
+
+
+def last_month(anchor) -> tuple[date, date]:
+    local = (anchor + timedelta(hours=8)).date()
+    end = local.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+class SlaSummary(Scenario):
+    name = "summary"
+    title = "SLA summary for a month < 300 ms (median of 5); /dashboard/ < 500 ms"
+    feature = "SLA summary and dashboard (reports app)"
+    requires = ("reports.api.views:SlaSummaryView", "reports.views:dashboard")
+
+    def _measure(self, client, url, runs, **headers) -> tuple[list[float], int, int]:
+        client.get(url, **headers)  # warm-up, untimed
+        samples, queries, status = [], 0, 200
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as cq:
+                started = time.perf_counter()
+                resp = client.get(url, **headers)
+                samples.append((time.perf_counter() - started) * 1000)
+            queries = max(queries, len(cq))
+            if resp.status_code != 200:
+                status = resp.status_code
+        return samples, queries, status
+
+    def run(self, ctx) -> list[Figure]:
+        runs = max(5, ctx.scale.runs)
+        manager = ctx.users("manager")[0]
+        auth = {"HTTP_AUTHORIZATION": f"Token {manager['token']}"}
+        first, last = last_month(ctx.ds.anchor)
+        client = Client()
+        figures = []
+        station = ctx.ds.stations[0]["code"]
+        for label, query in (("all stations", ""), (f"station {station}", f"&station={station}")):
+            url = f"/api/v1/sla/summary/?from={first}&to={last}{query}"
+            samples, queries, status = self._measure(client, url, runs, **auth)
+            fig = Figure(scenario=self.name, measure=f"GET /api/v1/sla/summary/ month {first:%Y-%m}, {label}",
+                         unit="ms", samples=samples, target=f"< {SUMMARY_MS:.0f} ms (median)", limit=SUMMARY_MS,
+                         queries=queries)
+            if status != 200:
+                fig.status, fig.note = "FAIL", f"answered {status}"
+            figures.append(fig)
+        session = Client()
+        session.force_login(get_user_model().objects.get(pk=manager["id"]))
+        for path in ("/dashboard/", "/dashboard/data/"):
+            samples, queries, status = self._measure(session, path, runs)
+            fig = Figure(scenario=self.name, measure=f"GET {path} (manager)", unit="ms", samples=samples,
+                         target=f"< {DASHBOARD_MS:.0f} ms (median)", limit=DASHBOARD_MS, queries=queries)
+            if status != 200:
+                fig.status, fig.note = "FAIL", f"answered {status}"
+            figures.append(fig)
+        return figures

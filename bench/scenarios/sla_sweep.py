@@ -1,0 +1,169 @@
+"""The SLA sweep (`complaints.sweep.enforce_sla`): time of a sweep with ~1,000 new crossings among
+the open complaints, of a second sweep with nothing new, and how both grow with the number of
+open complaints.
+
+No row is edited to make crossings: the sweep is run at a `now` chosen so that the next ~1,000
+stored warning/deadline times of open items fall between the previous sweep and it (a sweep run
+a little later, exactly as in production). The growth series then parks or reopens complaints to
+reach each open count (this mutates the data set, so it runs last).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..report import FAIL, OK, Figure
+from . import Scenario
+
+NEW_S = 1.0
+IDLE_S = 0.2
+FLAT_RATIO = 2.0
+
+
+def crossing_time(after, k: int):
+    """The time by which k more stored warning/deadline times of open items will have passed."""
+    from complaints.sweep import sources
+
+    parts, params = [], []
+    for src in sources():
+        for col in (src.warn_field, src.due_field):
+            qs = (src.model._default_manager.filter(src.open_q, **{src.breached_field: False, f"{col}__gt": after})
+                  .annotate(bench_t=F(col)).values("bench_t").order_by())
+            sql, p = qs.query.sql_with_params()
+            parts.append(f"({sql})")
+            params += p
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT bench_t FROM ({' UNION ALL '.join(parts)}) x ORDER BY bench_t OFFSET %s LIMIT 1",
+                    [*params, k - 1])
+        row = cur.fetchone()
+    return row[0] if row else after + timedelta(days=1)
+
+
+def open_count() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM complaints_complaint WHERE status IN "
+                    "('received', 'acknowledged', 'paused', 'resolved')")
+        return cur.fetchone()[0]
+
+
+class SlaSweep(Scenario):
+    name = "sweep"
+    title = "SLA sweep: < 1 s with 1,000 new crossings among the open complaints; < 0.2 s with nothing new; growth"
+    feature = "SLA sweep (complaints.sweep.enforce_sla)"
+    requires = ("complaints.sweep:enforce_sla", "complaints.sweep:sources")
+
+    def series(self, ctx, runs: int, label: str) -> tuple[Figure, Figure, dict]:
+        from complaints.sweep import enforce_sla
+
+        k = ctx.scale.sweep_crossings
+        now = self.now
+        new_s, idle_s, new_q, idle_q, escalations = [], [], 0, 0, []
+        for _ in range(runs):
+            now = crossing_time(now, k)
+            t = ctx.timed(enforce_sla, now=now)
+            new_s.append(t.seconds)
+            new_q = max(new_q, t.queries)
+            escalations.append(t.result.total)
+            t2 = ctx.timed(enforce_sla, now=now)
+            idle_s.append(t2.seconds)
+            idle_q = max(idle_q, t2.queries)
+            if t2.result.total:
+                raise AssertionError(f"a second sweep at the same time wrote {t2.result.total} escalations")
+        self.now = now
+        info = {"open": open_count(), "escalations_per_sweep": escalations}
+        new = Figure(scenario=self.name, measure=f"sweep, ~{k:,} new crossings, {label}", unit="s", samples=new_s,
+                     target=f"< {NEW_S:g} s", limit=NEW_S, queries=new_q, details=info)
+        idle = Figure(scenario=self.name, measure=f"second sweep, nothing new, {label}", unit="s", samples=idle_s,
+                      target=f"< {IDLE_S:g} s", limit=IDLE_S, queries=idle_q)
+        return new, idle, info
+
+    def run(self, ctx) -> list[Figure]:
+        from complaints.sweep import enforce_sla
+
+        figures = []
+        # catch up: the generated data already holds the escalations of its past, but the sweep
+        # decides; this first sweep at the real time settles whatever is left
+        self.now = timezone.now()
+        t = ctx.timed(enforce_sla, now=self.now)
+        figures.append(Figure(scenario=self.name, measure="first sweep on the loaded data (catch-up)", unit="s",
+                              samples=[t.seconds], queries=t.queries,
+                              details={"escalations": t.result.total, "open": open_count()}))
+        new, idle, _ = self.series(ctx, ctx.scale.runs, f"{open_count():,} open")
+        figures += [new, idle]
+        figures += self.growth(ctx)
+        return figures
+
+    # --- growth: the same measure at several open counts ----------------------------------------
+    def growth(self, ctx) -> list[Figure]:
+        from complaints.sweep import enforce_sla
+
+        runs = max(1, min(3, ctx.scale.runs - 1))
+        medians = {}
+        out = []
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE bench_parked (id bigint PRIMARY KEY, status varchar(20))")
+        for target in sorted(ctx.scale.sweep_growth):
+            reached = self.set_open(ctx, target)
+            enforce_sla(now=self.now)  # settle what the reshaping made due (untimed)
+            new, idle, info = self.series(ctx, runs, f"growth: {reached:,} open")
+            new.limit = idle.limit = None  # the series is information; the ratio below is judged
+            new.target = idle.target = ""
+            medians[reached] = (new.median, idle.median)
+            out += [new, idle]
+        if len(medians) >= 2:
+            lo, hi = min(medians), max(medians)
+            ratio = medians[hi][0] / medians[lo][0] if medians[lo][0] else float("nan")
+            ratio_idle = medians[hi][1] / medians[lo][1] if medians[lo][1] else float("nan")
+            worst = max(ratio, ratio_idle)
+            out.append(Figure(scenario=self.name, measure=f"growth {lo:,} -> {hi:,} open: slowest/fastest median",
+                              unit="x", value=worst, target=f"< {FLAT_RATIO:g}x (nearly flat)",
+                              status=OK if worst < FLAT_RATIO else FAIL,
+                              details={"new_crossings_ratio": ratio, "nothing_new_ratio": ratio_idle,
+                                       "medians_s": {str(k): v for k, v in medians.items()}}))
+        return out
+
+    def set_open(self, ctx, target: int) -> int:
+        """Make `target` complaints open: park (close) surplus open ones, bring parked ones back,
+        and beyond that reopen closed ones with a new resolve clock (as a reopen does)."""
+        current = open_count()
+        with transaction.atomic(), connection.cursor() as cur:
+            if current > target:
+                cur.execute("""
+                    WITH surplus AS (
+                        SELECT id, status FROM complaints_complaint
+                        WHERE status IN ('received', 'acknowledged', 'paused', 'resolved')
+                        ORDER BY id LIMIT %s)
+                    INSERT INTO bench_parked SELECT id, status FROM surplus ON CONFLICT DO NOTHING""",
+                            [current - target])
+                cur.execute("UPDATE complaints_complaint c SET status = 'closed' FROM bench_parked p "
+                            "WHERE c.id = p.id AND c.status <> 'closed'")
+            elif current < target:
+                cur.execute("SELECT COUNT(*) FROM bench_parked")
+                parked = cur.fetchone()[0]
+                if parked:
+                    cur.execute("""
+                        WITH back AS (DELETE FROM bench_parked WHERE id IN (
+                            SELECT id FROM bench_parked ORDER BY id DESC LIMIT %s) RETURNING id, status)
+                        UPDATE complaints_complaint c SET status = back.status FROM back WHERE c.id = back.id""",
+                                [target - current])
+                    current = open_count()
+                if current < target:
+                    # reopened: a new resolve clock from now, deadlines 1..10 days ahead
+                    cur.execute("""
+                        UPDATE complaints_complaint SET status = 'acknowledged', reopen_count = reopen_count + 1,
+                            resolve_started_at = %s,
+                            resolve_due_at = %s + (1 + id %% 10) * interval '1 day',
+                            resolve_warn_at = %s + (1 + id %% 10) * interval '18 hours',
+                            resolve_breached = false, callback_due_at = NULL, callback_warn_at = NULL,
+                            closed_at = NULL
+                        WHERE id IN (SELECT id FROM complaints_complaint WHERE status = 'closed'
+                                     AND id NOT IN (SELECT id FROM bench_parked) ORDER BY id DESC LIMIT %s)""",
+                                [self.now, self.now, self.now, target - current])
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE complaints_complaint")
+        return open_count()
+
