@@ -67,3 +67,49 @@ def calendar_warning(today: date) -> date | None:
 
 def customer_complaints(*, user, customer) -> QuerySet[Complaint]:
     return complaint_list(user=user).filter(customer=customer)
+
+
+def intake_preview(*, grade: str, severity: str, channel: str, received_at) -> dict | None:
+    """The policy and the deadlines a complaint would get, before it is saved (the counter form)."""
+    from servicecenter.lib import deadlines
+
+    from .calendar import get_calendar, get_policies
+    from .sla import pick_policy
+
+    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
+    if policy is None:
+        return None
+    cal = get_calendar()
+    return {
+        "policy": policy.name,
+        "ack_due_at": deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal),
+        "resolve_due_at": deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal),
+        "callback": [policy.callback_amount, policy.callback_unit],
+    }
+
+
+def sla_clock(complaint: Complaint, events) -> list[dict]:
+    """Each deadline's story for the detail page: when it was set, by which policy, every move
+    (pause, extension, reopen) with who and why, and whether it was met."""
+    targets = complaint.sla_targets or {}
+    rows = []
+    for kind, field, done_at, flag in [
+        ("ack", "ack_due_at", complaint.acknowledged_at, complaint.ack_breached),
+        ("resolve", "resolve_due_at", complaint.resolved_at, complaint.resolve_breached),
+        ("callback", "callback_due_at", complaint.callback_at, complaint.callback_breached),
+    ]:
+        moves = []
+        for e in events:
+            change = (e.data or {}).get("deadlines", {}).get(field)
+            if change:
+                moves.append({"event": e, "from": change[0], "to": change[1]})
+        due = getattr(complaint, field)
+        if due is None and not moves:
+            continue
+        if done_at is not None and due is not None:
+            met = done_at <= due and not flag
+        else:
+            met = False if flag else None
+        rows.append({"kind": kind, "due": due, "target": targets.get(kind), "moves": moves, "done_at": done_at,
+                     "met": met, "breached": flag})
+    return rows

@@ -1,3 +1,18 @@
 """Pages of this app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("counter/", views.counter, name="counter"),
+    path("counter/preview.json", views.counter_preview, name="preview"),
+    path("complaints/", views.complaint_list, name="list"),
+    path("complaints/categories.json", views.category_json, name="categories"),
+    path("complaints/<str:number>/", views.complaint_detail, name="detail"),
+    path("complaints/<str:number>/receipt/", views.receipt, name="receipt"),
+    path("complaints/<str:number>/letter/", views.reply_letter, name="letter"),
+    path("complaints/<str:number>/<slug:action>/", views.complaint_action, name="action"),
+]

@@ -10,7 +10,4 @@ from django.utils.translation import gettext_lazy as _
 from .views import placeholder
 
 urlpatterns = [
-    path("counter/", placeholder, {"title": _("Counter intake")}, name="placeholder-counter"),
-    path("complaints/", placeholder, {"title": _("Complaints")}, name="placeholder-complaints"),
-    path("my-customers/", placeholder, {"title": _("My customers")}, name="placeholder-my-customers"),
 ]
