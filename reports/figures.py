@@ -38,6 +38,10 @@ ARRIVAL_CEILING_MINUTES = {"urban": 60, "rural": 120, "remote": 240}
 RESTORE_TARGET_MINUTES = {"urban": 180, "rural": 240, "remote": 360}
 
 
+# a deadline that only exists once an earlier step is done (as of a past cutoff it may not yet)
+DEADLINE_STARTS = {"callback_due_at": "resolved_at", "restore_due_at": "arrived_at"}
+
+
 def deadline_conditions(due: str, done: str, flag: str, *, now: datetime, live: bool,
                         closed: Q) -> dict[str, Q]:
     """Q objects for on time / late / open / open and overdue of one deadline.
@@ -47,6 +51,8 @@ def deadline_conditions(due: str, done: str, flag: str, *, now: datetime, live: 
     open: not fulfilled yet; open_breached: open and past the deadline (or flagged, live).
     """
     has_due = Q(**{f"{due}__isnull": False})
+    if due in DEADLINE_STARTS:
+        has_due &= Q(**{f"{DEADLINE_STARTS[due]}__lte": now})
     fulfilled = Q(**{f"{done}__isnull": False, f"{done}__lte": now})
     not_fulfilled = Q(**{f"{done}__isnull": True}) | Q(**{f"{done}__gt": now})
     in_time = Q(**{f"{done}__lte": F(due)})
