@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from . import escalation_views, views
 
 app_name = "complaints"
 
 urlpatterns = [
     path("counter/", views.counter, name="counter"),
     path("counter/preview.json", views.counter_preview, name="preview"),
+    path("escalations/", escalation_views.escalation_inbox, name="escalations"),
+    path("escalations/<int:pk>/acknowledge/", escalation_views.escalation_acknowledge_view,
+         name="escalation-acknowledge"),
     path("complaints/", views.complaint_list, name="list"),
     path("complaints/categories.json", views.category_json, name="categories"),
     path("complaints/<str:number>/", views.complaint_detail, name="detail"),

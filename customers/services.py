@@ -68,6 +68,9 @@ def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, bo
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    from .delivery import enqueue_delivery
+
+    enqueue_delivery()  # after commit; a broker that is down is logged, the minute run delivers
     return len(rows)
 
 

@@ -1,0 +1,100 @@
+"""The escalation inbox API: `/api/v1/escalations/` and `POST /api/v1/escalations/{id}/acknowledge/`.
+
+Managers and admins see every escalation; handlers their station's (read only); others none
+(an escalation out of scope answers 404). Only managers and admins acknowledge.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from servicecenter.roles import ADMIN, MANAGER, has_role
+
+from ..choices import DeadlineKind, EscalationLevel, SubjectType
+from ..escalations import escalation_acknowledge, escalation_list, subject_refs
+from ..models import Escalation
+
+
+class EscalationFilterSet(django_filters.FilterSet):
+    station = django_filters.CharFilter(field_name="station__code")
+    level = django_filters.TypedMultipleChoiceFilter(choices=EscalationLevel.choices, coerce=int)
+    kind = django_filters.MultipleChoiceFilter(choices=DeadlineKind.choices)
+    subject_type = django_filters.ChoiceFilter(choices=SubjectType.choices)
+    acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
+                                                label=_("acknowledged"))
+    complaint = django_filters.NumberFilter(field_name="complaint_id")
+
+    class Meta:
+        model = Escalation
+        fields = ["station", "level", "kind", "subject_type", "acknowledged", "complaint"]
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    subject_number = serializers.SerializerMethodField()
+    link = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "subject_type", "subject_id", "subject_number", "link", "complaint", "station", "kind",
+                  "kind_label", "level", "level_label", "due_at", "reason", "created_at", "acknowledged_at",
+                  "acknowledged_by"]
+        read_only_fields = fields
+
+    def _ref(self, obj) -> tuple[str, str]:
+        refs = self.context.get("refs")
+        if refs is None:
+            refs = self.context["refs"] = subject_refs([obj])
+        return refs.get((obj.subject_type, obj.subject_id), ("", ""))
+
+    def get_subject_number(self, obj) -> str:
+        return self._ref(obj)[0]
+
+    def get_link(self, obj) -> str:
+        return self._ref(obj)[1]
+
+
+class EscalationAcknowledgeInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CanAcknowledge(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return view.action != "acknowledge" or has_role(request.user, MANAGER, ADMIN)
+
+
+class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Unacknowledged first, then newest severe first. Filters: station, level, kind,
+    subject_type, acknowledged, complaint."""
+
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilterSet
+    permission_classes = [permissions.IsAuthenticated, CanAcknowledge]
+
+    def get_queryset(self):
+        return escalation_list(user=self.request.user).order_by("-level", "-created_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "refs": subject_refs(items)}
+        serializer = self.serializer_class(items, many=True, context=context)
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
+    @action(detail=True, methods=["post"], url_path="acknowledge")
+    def acknowledge(self, request, pk=None):
+        escalation = self.get_object()
+        data = EscalationAcknowledgeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = escalation_acknowledge(escalation=escalation, by=request.user, note=data.validated_data["note"])
+        return Response(self.get_serializer(escalation).data)

@@ -1,0 +1,184 @@
+"""Escalations: who is told (the fan-out of a sweep), the manager's inbox, and acknowledging.
+
+Recipients (SPEC §4): level 1 -> the handler (or crew leader) and the station head; level 2 ->
+also the managers and, for grade A/B customers, the account manager; level 3 -> the leadership
+group. One message per recipient per sweep: a recipient with one new escalation gets that one;
+with several (500 breaches found at once) gets ONE digest. The dedupe key names the smallest
+escalation id in the message, which belongs to exactly one sweep, so a retried or concurrent
+sweep can never write a second copy, and two sweeps in the same minute never swallow each other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from customers.choices import NotificationChannel
+from customers.selectors import user_station_id
+from servicecenter.exceptions import InvalidTransition
+from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations
+
+from .choices import DeadlineKind, EscalationLevel, SubjectType
+from .models import ComplaintEvent, Escalation
+
+DIGEST_LINES = 30
+
+CHANNELS_BY_LEVEL = {
+    1: (NotificationChannel.IN_APP,),
+    2: (NotificationChannel.IN_APP, NotificationChannel.EMAIL),
+    3: (NotificationChannel.IN_APP, NotificationChannel.EMAIL, NotificationChannel.SMS),
+}
+
+
+def _managers() -> set[int]:
+    User = get_user_model()
+    return set(User.objects.filter(is_active=True, groups__name=MANAGER).values_list("pk", flat=True))
+
+
+def _leadership() -> set[int]:
+    User = get_user_model()
+    return set(User.objects.filter(is_active=True, profile__leadership=True).values_list("pk", flat=True))
+
+
+def recipients_for(level: int, info, *, managers: set[int], leaders: set[int]) -> set[int]:
+    """Who hears of one escalation of `level` about the object described by `info`."""
+    if level == EscalationLevel.SEVERE:
+        return set(leaders)
+    out = {info.owner_id, info.station_head_id}
+    if level == EscalationLevel.BREACHED:
+        out |= managers
+        out.add(info.account_manager_id)
+    out.discard(None)
+    return out
+
+
+def _line(source, esc, info) -> str:
+    return f"[{EscalationLevel(esc.level).label}] {source.subject_type_label} {info.label} · " \
+           f"{DeadlineKind(esc.kind).label}"
+
+
+def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
+    """Write the outbox rows for the escalations a sweep has just inserted (one bulk insert).
+
+    `new_by_source`: {source key: (DeadlineSource, [NewEscalation, ...])}. Returns rows written.
+    """
+    from customers.delivery import outbox_write
+
+    managers = leaders = None
+    per_recipient: dict[int, list] = defaultdict(list)
+    for source, rows in new_by_source.values():
+        infos = source.describe({e.subject_id for e in rows})
+        levels = {e.level for e in rows}
+        if managers is None and (2 in levels):
+            managers = _managers()
+        if leaders is None and (3 in levels):
+            leaders = _leadership()
+        for esc in rows:
+            info = infos.get(esc.subject_id)
+            if info is None:
+                continue
+            for user_id in recipients_for(esc.level, info, managers=managers or set(), leaders=leaders or set()):
+                per_recipient[user_id].append((source, esc, info))
+
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for user_id, items in per_recipient.items():
+            items.sort(key=lambda t: (-t[1].level, t[1].id))
+            top = items[0][1].level
+            first_id = min(esc.id for _s, esc, _i in items)
+            if len(items) == 1:
+                source, esc, info = items[0]
+                subject = _line(_Labelled(source), esc, info)
+                body = _("Deadline %(due)s. Open it to act or acknowledge the escalation.") % {
+                    "due": timezone.localtime(esc.due_at).strftime("%Y-%m-%d %H:%M") if esc.due_at else "-"}
+                link = info.link
+                kind = f"escalation.L{esc.level}"
+            else:
+                counts = defaultdict(int)
+                for _s, esc, _i in items:
+                    counts[esc.level] += 1
+                parts = ", ".join(f"{EscalationLevel(level).label} {n}" for level, n in sorted(counts.items(),
+                                                                                                 reverse=True))
+                subject = _("SLA digest: %(n)d new escalations (%(parts)s)") % {"n": len(items), "parts": parts}
+                lines = [_line(_Labelled(s), e, i) for s, e, i in items[:DIGEST_LINES]]
+                if len(items) > DIGEST_LINES:
+                    lines.append(_("… and %(n)d more in the escalation inbox") % {"n": len(items) - DIGEST_LINES})
+                body = "\n".join(lines)
+                link = "/escalations/"
+                kind = "escalation.digest"
+            messages.append({"recipient_id": user_id, "kind": kind, "dedupe_key": f"escalation:{first_id}",
+                             "subject": subject, "body": body, "link": link, "urgent": top >= 3,
+                             "channels": CHANNELS_BY_LEVEL[top]})
+    return outbox_write(messages, now=now)
+
+
+class _Labelled:
+    """A source with a translated label of its subject type (for message lines)."""
+
+    def __init__(self, source):
+        self.subject_type_label = SubjectType(source.subject_type).label
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+
+def escalation_list(*, user) -> QuerySet[Escalation]:
+    """Escalations a user may see: managers/admins all; handlers their station's; others none."""
+    qs = Escalation.objects.select_related("station", "complaint", "acknowledged_by")
+    if sees_all_stations(user):
+        return qs
+    if has_role(user, HANDLER):
+        station_id = user_station_id(user)
+        if station_id:
+            return qs.filter(station_id=station_id)
+    return qs.none()
+
+
+def subject_refs(escalations) -> dict[tuple[str, int], tuple[str, str]]:
+    """{(subject_type, id): (number, link)} for a page of escalations: complaints through the
+    selected FK, other subjects through their deadline source's `describe` (one query each)."""
+    from .sweep import sources
+
+    out = {}
+    wanted = defaultdict(set)
+    for esc in escalations:
+        if esc.complaint_id and esc.complaint is not None:
+            number = esc.complaint.number
+            out[(esc.subject_type, esc.subject_id)] = (number, f"/complaints/{number}/")
+        else:
+            wanted[esc.subject_type].add(esc.subject_id)
+    for subject_type, ids in wanted.items():
+        source = next((s for s in sources() if s.subject_type == subject_type), None)
+        if source is None:
+            continue
+        for pk, info in source.describe(ids).items():
+            out[(subject_type, pk)] = (info.label, info.link)
+    return out
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation: Escalation, by, note: str = "") -> Escalation:
+    """A manager (or the station's handler) takes note of an escalation. Guarded: the first
+    acknowledgement wins; acknowledging again answers 409."""
+    now = timezone.now()
+    changed = Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=by, updated_at=now)
+    if not changed:
+        raise InvalidTransition(_("This escalation was already acknowledged."), status="acknowledged",
+                                allowed=[])
+    escalation.refresh_from_db()
+    if escalation.complaint_id:
+        ComplaintEvent.objects.create(
+            complaint_id=escalation.complaint_id, at=now, actor=by, kind="escalation_acknowledged", note=note,
+            data={"escalation": escalation.pk, "deadline": escalation.kind, "level": escalation.level})
+    return escalation
+
+
+def open_filter() -> Q:
+    return Q(acknowledged_at__isnull=True)

@@ -1,0 +1,21 @@
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils.dateparse import parse_datetime
+
+from complaints.sweep import enforce_sla
+
+
+class Command(BaseCommand):
+    help = ("Run the SLA sweep once (what the `complaints.enforce_sla` beat task does every minute): "
+            "raise warning / breached / severe escalations for every open deadline that crossed a level.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="sweep as of this ISO time (default: now)")
+
+    def handle(self, now=None, **opts):
+        at = parse_datetime(now) if now else None
+        if now and at is None:
+            raise SystemExit(f"--now: not an ISO date-time: {now!r}")
+        result = enforce_sla(now=at)
+        self.stdout.write(json.dumps(result.as_log(), ensure_ascii=False, sort_keys=True, default=str))

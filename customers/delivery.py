@@ -1,0 +1,243 @@
+"""Delivery of the notification outbox: in-app, e-mail (Django's backend), SMS (customers.sms).
+
+A row goes `pending` -> `sending` (claimed, with `claimed_at` as the start of a lease) -> `sent`,
+or back to `pending` with an exponential backoff after a failure, or `failed` after
+NOTIFICATION_MAX_ATTEMPTS. Claiming is a guarded write: on PostgreSQL the candidate rows are
+locked with `SELECT ... FOR UPDATE SKIP LOCKED` (two workers take disjoint rows); on SQLite the
+claim transaction holds the database write lock (`BEGIN IMMEDIATE`). A row whose worker died
+(`sending` with an expired lease) is claimed again: nothing is lost.
+
+Never twice: a row is delivered only by the worker that claimed it, and marked `sent` with a
+guarded update right after. The one remaining edge is a worker killed between the external
+send and that update: the row is re-sent after the lease (at-least-once). SMS closes it with the
+gateway's idempotency key (`notification-<id>`); e-mail carries a stable Message-ID so mail
+clients can fold a duplicate (docs/sla.md).
+
+Quiet hours (settings.QUIET_HOURS, "22:00-07:30" local time): e-mail and SMS that are not
+urgent wait until the end of the quiet period; in-app rows and urgent rows go at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .choices import NotificationChannel, NotificationStatus
+from .models import Notification
+
+log = logging.getLogger("customers.delivery")
+
+BATCH = 100
+
+
+def lease() -> timedelta:
+    return getattr(settings, "NOTIFICATION_LEASE", timedelta(minutes=10))
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 8)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the n-th failed attempt, at most 1 hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+# --- quiet hours --------------------------------------------------------------------------------
+
+def _parse_quiet(text: str) -> tuple[time, time] | None:
+    if not text:
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-", 1))
+    return start, end
+
+
+def quiet_until(now: datetime) -> datetime | None:
+    """The end of the quiet period `now` falls in (aware), or None outside quiet hours."""
+    window = _parse_quiet(getattr(settings, "QUIET_HOURS", ""))
+    if window is None:
+        return None
+    start, end = window
+    local = timezone.localtime(now)
+    t = local.time()
+    tz = local.tzinfo
+    if start <= end:
+        inside = start <= t < end
+        end_day = local.date()
+    else:  # crosses midnight: 22:00-07:30
+        inside = t >= start or t < end
+        end_day = local.date() + timedelta(days=1) if t >= start else local.date()
+    if not inside:
+        return None
+    return datetime.combine(end_day, end, tzinfo=tz)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def outbox_write(messages: list[dict], *, now: datetime | None = None) -> int:
+    """Write many outbox rows in ONE insert (ignoring duplicates by the unique key) and enqueue
+    delivery after commit. Each message: recipient_id, kind, dedupe_key, subject, body, link,
+    urgent, channels."""
+    now = now or timezone.now()
+    rows = [
+        Notification(recipient_id=m["recipient_id"], channel=channel, kind=m["kind"], dedupe_key=m["dedupe_key"],
+                     subject=m["subject"][:200], body=m.get("body", ""), link=m.get("link", ""),
+                     urgent=m.get("urgent", False), next_attempt_at=now)
+        for m in messages
+        for channel in m.get("channels", (NotificationChannel.IN_APP,))
+    ]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    enqueue_delivery()
+    return len(rows)
+
+
+def _enqueue_now() -> None:
+    try:
+        from .tasks import send_notifications
+
+        send_notifications.apply_async(queue="notifications", retry=False)
+    except Exception as exc:  # broker down: the periodic task picks the rows up
+        log.warning("send_notifications not enqueued (%s: %s); the periodic run will deliver",
+                    type(exc).__name__, exc)
+
+
+def enqueue_delivery() -> None:
+    """Ask a worker to deliver, once the current transaction commits (once per transaction).
+    A failure to reach the broker is logged and swallowed: the request still succeeds."""
+    if connection.in_atomic_block and any(func is _enqueue_now for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_now, robust=True)
+
+
+# --- delivering --------------------------------------------------------------------------------
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+    reclaimed: int = 0
+
+    def __bool__(self):
+        return bool(self.sent or self.retried or self.failed)
+
+
+def _deliverable(now: datetime) -> Q:
+    due = Q(status=NotificationStatus.PENDING) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    if quiet_until(now) is not None:
+        due &= Q(channel=NotificationChannel.IN_APP) | Q(urgent=True)
+    return due
+
+
+def defer_quiet(now: datetime) -> int:
+    """During quiet hours, move non-urgent e-mail/SMS due now to the morning (one UPDATE), so
+    the row shows when it will go and the claim query does not meet it again tonight."""
+    until = quiet_until(now)
+    if until is None:
+        return 0
+    return (Notification.objects
+            .filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now, urgent=False,
+                    channel__in=[NotificationChannel.EMAIL, NotificationChannel.SMS])
+            .update(next_attempt_at=until))
+
+
+def mark_in_app_sent(now: datetime) -> int:
+    """In-app delivery is the row itself: one UPDATE marks every due in-app row sent."""
+    return (Notification.objects
+            .filter(status=NotificationStatus.PENDING, channel=NotificationChannel.IN_APP)
+            .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+            .update(status=NotificationStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now))
+
+
+def claim(now: datetime, *, limit: int = BATCH) -> list[Notification]:
+    """Claim up to `limit` due rows (and rows whose lease expired) for this worker."""
+    expired = Q(status=NotificationStatus.SENDING, claimed_at__lte=now - lease())
+    with transaction.atomic():
+        ids = list(Notification.objects.select_for_update(skip_locked=True)
+                   .filter(_deliverable(now) | expired)
+                   .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        # guarded: only rows still pending (or still expired) become ours
+        Notification.objects.filter(Q(id__in=ids) & (Q(status=NotificationStatus.PENDING) | expired)).update(
+            status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+        rows = list(Notification.objects.select_related("recipient", "recipient__profile")
+                    .filter(id__in=ids, status=NotificationStatus.SENDING, claimed_at=now))
+    return rows
+
+
+def _send(row: Notification) -> None:
+    user = row.recipient
+    if row.channel == NotificationChannel.EMAIL:
+        if not user.email:
+            raise PermanentError("recipient has no e-mail address")
+        msg = EmailMessage(subject=row.subject, body=f"{row.body}\n\n{row.link}".strip(),
+                           from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
+                           headers={"Message-ID": f"<notification-{row.pk}@servicecenter>"})
+        msg.send(fail_silently=False)
+    elif row.channel == NotificationChannel.SMS:
+        from .sms import get_backend
+
+        phone = getattr(getattr(user, "profile", None), "phone", "")
+        if not phone:
+            raise PermanentError("recipient has no phone number")
+        get_backend().send(phone=phone, text=f"{row.subject} {row.link}".strip(),
+                           idempotency_key=f"notification-{row.pk}")
+
+
+class PermanentError(Exception):
+    """Retrying cannot help (no address): the row fails at once."""
+
+
+def deliver_one(row: Notification, now: datetime, result: DeliveryResult) -> None:
+    mine = Notification.objects.filter(pk=row.pk, status=NotificationStatus.SENDING, claimed_at=row.claimed_at)
+    try:
+        _send(row)
+    except PermanentError as exc:
+        mine.update(status=NotificationStatus.FAILED, last_error=str(exc)[:2000], updated_at=timezone.now())
+        result.failed += 1
+        return
+    except Exception as exc:  # noqa: BLE001 - any backend failure is retried
+        if row.attempts >= max_attempts():
+            mine.update(status=NotificationStatus.FAILED, last_error=str(exc)[:2000], updated_at=timezone.now())
+            result.failed += 1
+            log.error("notification %s failed for good after %s attempts: %s", row.pk, row.attempts, exc)
+        else:
+            mine.update(status=NotificationStatus.PENDING, next_attempt_at=now + backoff(row.attempts),
+                        last_error=str(exc)[:2000], updated_at=timezone.now())
+            result.retried += 1
+        return
+    mine.update(status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now())
+    result.sent += 1
+
+
+def deliver_due(now: datetime | None = None, *, max_batches: int = 50) -> DeliveryResult:
+    """Deliver everything due now: in-app in one UPDATE, e-mail/SMS claimed in batches."""
+    now_is_real = now is None
+    now = now or timezone.now()
+    result = DeliveryResult()
+    result.deferred = defer_quiet(now)
+    result.sent += mark_in_app_sent(now)
+    for _ in range(max_batches):
+        at = timezone.now() if now_is_real else now  # each batch's lease starts when it is claimed
+        rows = claim(at)
+        if not rows:
+            break
+        for row in rows:
+            deliver_one(row, at, result)
+        if len(rows) < BATCH:
+            break
+    if result or result.deferred:
+        log.info("send_notifications sent=%s retried=%s failed=%s deferred=%s",
+                 result.sent, result.retried, result.failed, result.deferred)
+    return result

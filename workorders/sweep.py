@@ -1,0 +1,58 @@
+"""The work-order deadline sources of the SLA sweep (complaints/sweep.py), registered at start-up
+from `WorkordersConfig.ready` so that complaints never imports work orders.
+
+- `arrive`: open while the order is created/dispatched/accepted/en route; warning at
+  `arrive_warn_at` (the arrival target, or 0.75 of the ceiling where target and ceiling are
+  equal, written by the services), breach at `arrive_due_at` (the ceiling);
+- `restore`: open while the crew is on site; warning at `restore_warn_at`, breach at
+  `restore_due_at`.
+Both walk the partial indexes of WorkOrder.Meta.indexes. Recipients: the crew leader (the
+"handler" of a work order), the station head, managers and, for grade A/B customers, the account
+manager; level 3 the leadership group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Q
+
+from complaints.choices import EscalationLevel, SubjectType
+from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, register
+
+from .choices import BEFORE_ARRIVAL, WorkOrderStatus
+from .models import WorkOrder, WorkOrderEvent
+
+
+def describe_work_orders(ids: Iterable[int]) -> dict[int, SubjectInfo]:
+    rows = (WorkOrder.objects.filter(pk__in=list(ids))
+            .values_list("pk", "number", "station_id", "crew__leader_id", "station__head_id", "grade_at_creation",
+                         "customer__grade", "customer__account_manager_id"))
+    out = {}
+    for pk, number, station_id, leader_id, head_id, grade_then, grade_now, am_id in rows:
+        grade = grade_then or grade_now or ""
+        out[pk] = SubjectInfo(label=number, link=f"/crew/{number}/", station_id=station_id, owner_id=leader_id,
+                              station_head_id=head_id, account_manager_id=am_id if grade in ("A", "B") else None)
+    return out
+
+
+def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
+    WorkOrderEvent.objects.bulk_create([
+        WorkOrderEvent(work_order_id=e.subject_id, at=now, kind="escalated",
+                       note=f"{e.kind} L{e.level} {EscalationLevel(e.level).label}",
+                       data={"escalation": e.id, "deadline": e.kind, "level": e.level,
+                             "due_at": e.due_at.isoformat() if e.due_at else None})
+        for e in new
+    ])
+
+
+_COMMON = {"subject_type": SubjectType.WORK_ORDER, "model": WorkOrder, "describe": describe_work_orders,
+           "record": record_work_order_events}
+
+ARRIVE = register(DeadlineSource(kind="arrive", open_q=Q(status__in=list(BEFORE_ARRIVAL)),
+                                 due_field="arrive_due_at", warn_field="arrive_warn_at",
+                                 breached_field="arrive_breached", **_COMMON))
+RESTORE = register(DeadlineSource(kind="restore", open_q=Q(status=WorkOrderStatus.ON_SITE),
+                                  due_field="restore_due_at", warn_field="restore_warn_at",
+                                  breached_field="restore_breached", **_COMMON))
