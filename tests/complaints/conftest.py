@@ -21,3 +21,13 @@ def walk_in(category):
     """API body of a named walk-in complaint at the counter."""
     return {"channel": "counter", "complainant_name": "李女士", "complainant_phone": "13800001111",
             "category": "service.attitude", "description": "营业厅窗口排队一小时无人办理。"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """The calendar/policy cache lives per process; a rolled-back test must not leave rows in it."""
+    from complaints.calendar import invalidate_calendar
+
+    invalidate_calendar()
+    yield
+    invalidate_calendar()
