@@ -385,26 +385,21 @@ def repeat_warnings(*, now: datetime | None = None, days: int = 30, threshold: i
 
 
 def calendar_warning(*, today: date | None = None) -> date | None:
-    """The last day the work calendar is known, if it ends within 60 days (SPEC §4), else None.
+    """The last day the work calendar is known, from 60 days before it ends (SPEC §4), else None.
 
-    Uses the complaints app's helper when it has one; otherwise the calendar is known to the end
-    of the year of its latest entry.
+    The complaints app decides (complaints.selectors.calendar_warning); without that helper the
+    calendar is taken as known to the end of the year of its latest entry.
     """
     today = today or timezone.localdate()
     try:
-        from complaints import calendar as cal
-
-        helper = getattr(cal, "calendar_known_until", None)
-    except ImportError:  # pragma: no cover
+        from complaints.selectors import calendar_warning as helper
+    except ImportError:  # pragma: no cover - the complaints helper not there yet
         helper = None
     if helper is not None:
-        known = helper()
-    else:
-        last = WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
-        known = date(last.year, 12, 31) if last else None
-    if known is None or today >= known - timedelta(days=60):
-        return known or today
-    return None
+        return helper(today)
+    last = WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    known = date(last.year, 12, 31) if last else today
+    return known if today >= known - timedelta(days=60) else None
 
 
 def my_work(*, user, now: datetime | None = None):

@@ -77,12 +77,12 @@ def test_manager_approves_an_extension_from_the_dashboard(march, client, users):
 
 
 @pytest.mark.django_db
-def test_calendar_warning_from_sixty_days_before_the_known_end():
+def test_calendar_warning_in_the_last_weeks_of_the_known_calendar():
     WorkCalendarDay.objects.all().delete()
     WorkCalendarDay.objects.create(date=t(10, 1).date(), is_workday=False, name="国庆节")
     end = t(12, 31).date()
-    assert calendar_warning(today=end - timedelta(days=61)) is None
-    assert calendar_warning(today=end - timedelta(days=60)) == end
+    assert calendar_warning(today=end - timedelta(days=90)) is None
+    assert calendar_warning(today=end - timedelta(days=30)) == end
 
 
 @pytest.mark.django_db

@@ -167,5 +167,6 @@
   });
 
   render(JSON.parse(document.getElementById("dash-data").textContent));
+  window.dashboardRefresh = refresh;
   window.setInterval(refresh, 60000);
 })();
