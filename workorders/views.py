@@ -24,7 +24,7 @@ from servicecenter.exceptions import DomainError, InvalidTransition, StaleVersio
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .choices import CREW_NEXT_ACTION, OPEN_STATUSES, WorkOrderAction, WorkOrderStatus
+from .choices import CREW_NEXT_ACTION, EVENT_LABELS, OPEN_STATUSES, WorkOrderStatus
 from .filters import WorkOrderFilterSet
 from .forms import WorkOrderCreateForm
 from .idempotency import Answer, run_once
@@ -149,7 +149,8 @@ def crew_step(request, number):
     except DomainError as exc:
         return _error_answer(request, order, exc, values)
     if not answer.replayed:
-        messages.success(request, _("Done: %(step)s.") % {"step": WorkOrderAction(action).label})
+        messages.success(request, _("%(number)s: %(what)s.") % {"number": order.number,
+                                                                "what": EVENT_LABELS[action]})
     if action == "complete":
         return redirect("workorders:crew-list")
     return redirect(answer.body.get("redirect", detail_url))

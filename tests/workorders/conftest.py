@@ -23,3 +23,8 @@ def other_crew(users, other_station):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+# The Playwright fixtures live in tests/browser/conftest.py; the crew journey (test_browser.py)
+# sits with the other work-order tests.
+from tests.browser.conftest import _playwright, browser_page, new_page  # noqa: E402, F401
