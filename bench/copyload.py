@@ -18,6 +18,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 NULL = "\\N"
+# seconds spent per table: "<table>.copy" (generation + COPY) and "<table>.indexes" (rebuild)
+TIMINGS: dict[str, float] = {}
 
 
 def esc(value: str) -> str:
@@ -128,7 +130,9 @@ def copy_model(model: type[models.Model], columns: list[str], rows: Iterable[tup
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN", _Stream(chunks()), size=65536)
     bar.close()
-    return count, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    TIMINGS[f"{model._meta.db_table}.copy"] = TIMINGS.get(f"{model._meta.db_table}.copy", 0) + seconds
+    return count, seconds
 
 
 def reset_sequence(model: type[models.Model]) -> None:
@@ -162,9 +166,12 @@ class indexes_dropped:
         return self
 
     def __exit__(self, *exc):
+        started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '512MB'")
             for _name, definition in tqdm(self.defs, desc="rebuild indexes", unit="idx", leave=False,
                                           disable=not self.defs):
                 cursor.execute(definition)
+        key = f"{'+'.join(self.tables)}.indexes"
+        TIMINGS[key] = TIMINGS.get(key, 0) + time.perf_counter() - started
         return False
