@@ -76,7 +76,8 @@ def counter(request):
         customer = customer_list(user=request.user).filter(pk=form.data.get("customer")).first()
     return render(request, "complaints/counter.html", {
         "form": form, "customer": customer,
-        "calendar_warning": selectors.calendar_warning(timezone.localdate()),
+        "calendar_warning": selectors.calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
+        else None,
     })
 
 
