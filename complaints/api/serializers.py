@@ -105,7 +105,7 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EscalationSerializer(serializers.ModelSerializer):
+class ComplaintEscalationSerializer(serializers.ModelSerializer):
     station = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

@@ -114,10 +114,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         page = self.paginate_queryset(selectors.complaint_events(complaint=complaint))
         return self.get_paginated_response(s.ComplaintEventSerializer(page, many=True).data)
 
-    @extend_schema(responses=s.EscalationSerializer(many=True))
+    @extend_schema(responses=s.ComplaintEscalationSerializer(many=True))
     @action(detail=True, methods=["get"])
     def escalations(self, request, pk=None):
         complaint = self.get_object()
         qs = selectors.complaint_escalations(complaint=complaint).select_related("station")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.EscalationSerializer(page, many=True).data)
+        return self.get_paginated_response(s.ComplaintEscalationSerializer(page, many=True).data)
