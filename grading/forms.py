@@ -9,8 +9,8 @@ from .choices import VisitKind
 
 class VisitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices, initial=VisitKind.ROUTINE)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000,
+    date = forms.DateField(label=_("Visit date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Visit notes"), required=False, max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

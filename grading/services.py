@@ -20,12 +20,13 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum, Window
-from django.db.models.functions import PercentRank, Rank
+from django.db.models.functions import PercentRank
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ from .models import GradeChange, GradeRun, GradingPolicy, Visit
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
+CENT = Decimal("0.01")
 MISMATCH_LIMIT = 1000
 DIGEST_LINES = 50
 Progress = Callable[[int, int], None]
@@ -154,17 +156,33 @@ def reevaluate_grades(*, period: date, dry_run: bool = False, force: bool = Fals
     return grade_run_execute(run=run, progress=progress, today=today), True
 
 
-def station_ranks(*, period: date, top: int | None = None) -> dict[int, tuple[int, object]]:
+def station_ranks(*, period: date) -> dict[int, tuple[int, object]]:
     """{customer id: (rank in its station, 12-month amount)} over the positive trailing-12-month
-    sums up to `period`, computed in the database (RANK(): ties share the better rank)."""
+    sums up to `period`, computed in the database (RANK(): ties share the better rank).
+
+    Summed per customer first (one hash aggregate over the window's rows), then joined to the
+    customers for their station and ranked: standard SQL, the same on PostgreSQL and SQLite ≥ 3.25.
+    """
     start, end = rules.trailing_window(period)
-    qs = (ConsumptionRecord.objects.filter(period__gte=start, period__lte=end)
-          .values("customer_id", "customer__station_id").order_by()
-          .annotate(total=Sum("amount_yuan")).filter(total__gt=0)
-          .annotate(rank=Window(Rank(), partition_by=[F("customer__station_id")], order_by=F("total").desc())))
-    if top is not None:
-        qs = qs.filter(rank__lte=top)
-    return {cid: (rank, total) for cid, rank, total in qs.values_list("customer_id", "rank", "total")}
+    consumption, customer = ConsumptionRecord._meta.db_table, Customer._meta.db_table
+    sql = f"""
+        SELECT s.customer_id, RANK() OVER (PARTITION BY c.station_id ORDER BY s.total DESC), s.total
+        FROM (SELECT customer_id, SUM(amount_yuan) AS total FROM {consumption}
+              WHERE period >= %s AND period <= %s
+              GROUP BY customer_id HAVING SUM(amount_yuan) > 0) s
+        JOIN {customer} c ON c.id = s.customer_id"""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # room for the hash aggregate of 200,000 customers in memory (this transaction only)
+            cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute(sql, [start, end])
+        rows = cur.fetchall()
+    return {cid: (rank, _money(total)) for cid, rank, total in rows}
+
+
+def _money(value) -> Decimal:
+    """PostgreSQL sums numeric to Decimal; SQLite sums to a float."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
 
 
 def station_percentiles(*, period: date, months: int) -> dict[int, float]:

@@ -15,6 +15,8 @@ def _num(value) -> float:
 
 def sparkline(values: list, *, width: int = 120, height: int = 28, label: str = "") -> SafeString:
     """A polyline of the values (None = no data, drawn as 0), scaled to the largest."""
+    if not any(v for v in values):
+        return mark_safe('<span class="muted">—</span>')
     nums = [_num(v) for v in values]
     top = max(nums, default=0) or 1.0
     step = width / max(len(nums) - 1, 1)
@@ -48,4 +50,5 @@ def bars(months: list[tuple[date, object]], *, width: int = 640, height: int = 1
             f'fill="#555">{month:%y-%m}</text></g>')
     return mark_safe(
         f'<svg class="barchart" width="100%" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" '
-        f'role="img"><line x1="0" y1="{chart_h}" x2="{width}" y2="{chart_h}" stroke="#ccd"/>{"".join(parts)}</svg>')
+        f'role="img"><line x1="0" y1="{chart_h}" x2="{width}" y2="{chart_h}" stroke="#ccd"/>'
+        f'<text x="2" y="10" font-size="11" fill="#555">{top:,.0f} {escape(unit)}</text>{"".join(parts)}</svg>')
