@@ -114,7 +114,8 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                 link = "/escalations/"
                 kind = "escalation.digest"
             messages.append({"recipient_id": user_id, "kind": kind, "dedupe_key": f"escalation:{first_id}",
-                             "subject": subject, "body": body, "link": link, "urgent": top >= 3,
+                             "subject": subject, "body": body, "link": link,
+                             "urgent": top >= 3 or any(i.urgent for _s, _e, i in items),
                              "channels": CHANNELS_BY_LEVEL[top]})
     return outbox_write(messages, now=now)
 

@@ -64,6 +64,7 @@ class SubjectInfo:
     owner_id: int | None  # handler or crew leader
     station_head_id: int | None
     account_manager_id: int | None  # only for grade A/B customers (None otherwise)
+    urgent: bool = False  # e-mail/SMS ignore quiet hours (repair orders)
 
 
 @dataclass(frozen=True)

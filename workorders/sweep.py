@@ -21,19 +21,21 @@ from django.db.models import Q
 from complaints.choices import EscalationLevel, SubjectType
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, register
 
-from .choices import BEFORE_ARRIVAL, WorkOrderStatus
+from .choices import BEFORE_ARRIVAL, WorkOrderKind, WorkOrderStatus
 from .models import WorkOrder, WorkOrderEvent
 
 
 def describe_work_orders(ids: Iterable[int]) -> dict[int, SubjectInfo]:
     rows = (WorkOrder.objects.filter(pk__in=list(ids))
-            .values_list("pk", "number", "station_id", "crew__leader_id", "station__head_id", "grade_at_creation",
-                         "customer__grade", "customer__account_manager_id"))
+            .values_list("pk", "number", "kind", "station_id", "crew__leader_id", "station__head_id",
+                         "grade_at_creation", "customer__grade", "customer__account_manager_id"))
     out = {}
-    for pk, number, station_id, leader_id, head_id, grade_then, grade_now, am_id in rows:
+    for pk, number, kind, station_id, leader_id, head_id, grade_then, grade_now, am_id in rows:
         grade = grade_then or grade_now or ""
         out[pk] = SubjectInfo(label=number, link=f"/crew/{number}/", station_id=station_id, owner_id=leader_id,
-                              station_head_id=head_id, account_manager_id=am_id if grade in ("A", "B") else None)
+                              station_head_id=head_id, account_manager_id=am_id if grade in ("A", "B") else None,
+                              # a repair is an outage: its messages do not wait for the morning
+                              urgent=kind == WorkOrderKind.REPAIR)
     return out
 
 

@@ -54,8 +54,9 @@ def test_arrival_levels_by_area(area, target, ceiling, users, station, crew):
     assert len(levels(order)) == 2
     sweep_at(T0 + timedelta(minutes=ceiling, hours=24))
     assert levels(order) == [("arrive", 1), ("arrive", 2), ("arrive", 3)]
-    # the crew leader hears of the warning; the order's history tells each step
-    assert Notification.objects.filter(recipient=users["crew"], kind="escalation.L1").exists()
+    # the crew leader hears of the warning, urgently (a repair does not wait for the morning);
+    # the order's history tells each step
+    assert Notification.objects.get(recipient=users["crew"], kind="escalation.L1").urgent is True
     assert WorkOrderEvent.objects.filter(work_order=order, kind="escalated").count() == 3
 
 
