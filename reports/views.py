@@ -14,13 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.models import ExtensionRequest
+from complaints.choices import ComplaintChannel
+from complaints.models import ComplaintCategory, ExtensionRequest
 from customers.models import SupplyStation
 from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
 
 from . import exports, selectors
 from .models import ReportSnapshot
+
+
+def _category_options() -> list:
+    """Classes, each followed by its items (for the filter select)."""
+    cats = list(ComplaintCategory.objects.filter(active=True).order_by("sort_order", "code"))
+    out = []
+    for cls in (c for c in cats if c.parent_id is None):
+        out.append(cls)
+        out.extend(c for c in cats if c.parent_id == cls.id)
+    return out
 
 
 def _manager_only(request):
@@ -50,7 +61,7 @@ def tile_links(filters) -> dict:
     station = [("station", filters.station.code)] if filters.station else []
     extra = [(k, v) for k, v in (("grade", filters.grade), ("channel", filters.channel),
                                  ("category", filters.category.code if filters.category else "")) if v]
-    open_ = [("status", s) for s in ("received", "acknowledged", "paused", "resolved")]
+    open_ = [("status", "open")]  # every status but closed
     period = [("received_after", filters.start.isoformat()), ("received_before", filters.end.isoformat())]
 
     def complaints(*parts):
@@ -94,6 +105,8 @@ def dashboard(request):
         return redirect("dashboard")
     ctx.update({
         "stations": SupplyStation.objects.order_by("code"),
+        "channels": ComplaintChannel.choices,
+        "categories": _category_options(),
         "inbox": selectors.escalation_inbox(),
         "inbox_count": selectors.escalation_inbox_count(),
         "extensions": selectors.pending_extensions(),

@@ -110,7 +110,7 @@ def test_manager_reads_the_dashboard_follows_a_tile_and_approves_an_extension(ne
     # the breached tile opens the complaint list filtered to the breached open complaints
     page.locator("[data-tile=breached]").click()
     page.wait_for_load_state("networkidle")
-    assert "/complaints/" in page.url and "breached=true" in page.url and "status=received" in page.url
+    assert "/complaints/" in page.url and "breached=true" in page.url and "status=open" in page.url
     body = page.content()
     for c in Complaint.objects.filter(ack_breached=True, status="received"):
         assert c.number in body

@@ -32,7 +32,7 @@
   /* Horizontal ranked bars: items [{label, value, title}] */
   function hbars(container, items, color) {
     if (!items.length || items.every(function (i) { return !i.value; })) return empty(container);
-    var rowH = 26, left = 150, w = 560, h = items.length * rowH + 10;
+    var rowH = 26, left = 150, w = 480, h = items.length * rowH + 10;
     var s = svg(container, w, h), max = niceMax(Math.max.apply(null, items.map(function (i) { return i.value; })));
     items.forEach(function (it, i) {
       var y = 5 + i * rowH, bw = (w - left - 50) * it.value / max;
@@ -47,7 +47,7 @@
   /* 30-day trend: intake bars (left axis) and on-time rate lines (right axis, 0–100 %) */
   function trend(container, days) {
     if (!days || !days.length) return empty(container);
-    var w = 560, h = 230, l = 40, r = 40, t = 12, b = 28, cw = w - l - r, ch = h - t - b;
+    var w = 480, h = 230, l = 40, r = 40, t = 12, b = 28, cw = w - l - r, ch = h - t - b;
     var s = svg(container, w, h);
     var max = niceMax(Math.max.apply(null, days.map(function (d) { return d.complaints; })));
     var step = cw / days.length;
@@ -91,7 +91,7 @@
   /* Arrival: per area, the average bar against the target tick, the ceiling as a dashed tick */
   function arrival(container, areas) {
     if (!areas.some(function (a) { return a.orders; })) return empty(container);
-    var rowH = 56, left = 70, w = 560, h = areas.length * rowH + 10, cw = w - left - 120;
+    var rowH = 56, left = 70, w = 480, h = areas.length * rowH + 10, cw = w - left - 120;
     var s = svg(container, w, h);
     var max = niceMax(Math.max.apply(null, areas.map(function (a) { return Math.max(a.ceiling_minutes, a.avg_arrive_minutes || 0); })));
     areas.forEach(function (a, i) {
