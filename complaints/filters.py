@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,25 +31,58 @@ def at_risk_q(now) -> Q:
                | Q(status="resolved", callback_warn_at__lte=now)))
 
 
+def category_choices():
+    """Classes (all their items) and items, by code, for the page's select."""
+    from .selectors import category_tree
+
+    out = []
+    for cls, items in category_tree():
+        out.append((cls.code, f"{cls.name}（{_('all')}）"))
+        out.extend((item.code, f"　{item.name}") for item in items)
+    return out
+
+
+class YesNo(forms.Select):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class ComplaintFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"))
+    status = django_filters.CharFilter(method="filter_status", label=_("Status"), widget=forms.Select(
+        choices=[("", "—"), ("open", _("Open (not closed)")), *ComplaintStatus.choices]))
     station = django_filters.ModelChoiceFilter(field_name="station", to_field_name="code",
                                                queryset=SupplyStation.objects.all(), label=_("Station"))
-    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    category = django_filters.ChoiceFilter(choices=category_choices, method="filter_category", label=_("Category"))
     grade = django_filters.ChoiceFilter(field_name="grade_at_intake", choices=Grade.choices, label=_("Grade"))
     channel = django_filters.ChoiceFilter(choices=ComplaintChannel.choices, label=_("Channel"))
-    breached = django_filters.BooleanFilter(method="filter_breached", label=_("Breached"))
-    at_risk = django_filters.BooleanFilter(method="filter_at_risk", label=_("At risk"))
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte",
-                                                      label=_("Received after"))
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt",
-                                                       label=_("Received before"))
+    breached = django_filters.BooleanFilter(method="filter_breached", label=_("Breached"), widget=YesNo)
+    at_risk = django_filters.BooleanFilter(method="filter_at_risk", label=_("At risk"), widget=YesNo)
+    # ISO 8601 times for the API; a plain date from the page's date picker (local midnight)
+    received_after = django_filters.IsoDateTimeFilter(
+        field_name="received_at", lookup_expr="gte", label=_("Received from"),
+        input_formats=[django_filters.fields.IsoDateTimeField.ISO_8601, "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}))
+    received_before = django_filters.IsoDateTimeFilter(
+        field_name="received_at", lookup_expr="lt", label=_("Received before"),
+        input_formats=[django_filters.fields.IsoDateTimeField.ISO_8601, "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}))
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     class Meta:
         model = Complaint
         fields = ["status", "station", "category", "grade", "channel", "breached", "at_risk",
                   "received_after", "received_before", "q"]
+
+    def filter_status(self, qs, name, value):
+        """A status, or `open` (every status but closed); the API also takes a comma-separated list."""
+        if not value:
+            return qs
+        if value == "open":
+            return qs.exclude(status=ComplaintStatus.CLOSED)
+        return qs.filter(status__in=value.split(","))
 
     def filter_category(self, qs, name, value):
         """A category code: an item, or a class (all its items)."""

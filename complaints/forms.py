@@ -43,7 +43,7 @@ class IntakeForm(forms.Form):
                                  initial=ComplaintSeverity.NORMAL)
     station = forms.ModelChoiceField(label=_("Supply station (walk-ins)"), queryset=SupplyStation.objects.all(),
                                      to_field_name="code", required=False)
-    description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
+    description = forms.CharField(label=_("What the complaint is about"), max_length=MAX_DESCRIPTION,
                                   widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_DESCRIPTION}))
     acknowledge_now = forms.BooleanField(label=_("Resolved the contact on the spot (first contact made now)"),
                                          required=False)

@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from customers.selectors import user_station_id
 from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, HANDLER, has_role, sees_all_stations
@@ -88,6 +90,19 @@ def intake_preview(*, grade: str, severity: str, channel: str, received_at) -> d
     }
 
 
+def _why(event) -> str:
+    """One line saying why a deadline was set or moved."""
+    data = event.data or {}
+    if event.kind == "received":
+        return _("policy %(policy)s") % {"policy": data.get("policy", "")}
+    if event.kind == "resumed":
+        hours = round(data.get("paused_seconds", 0) / 3600, 1)
+        return _("clock paused %(hours)s h") % {"hours": hours} + (f"; {event.note}" if event.note else "")
+    if event.kind == "resolved":
+        return ""
+    return event.note
+
+
 def sla_clock(complaint: Complaint, events) -> list[dict]:
     """Each deadline's story for the detail page: when it was set, by which policy, every move
     (pause, extension, reopen) with who and why, and whether it was met."""
@@ -102,7 +117,8 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         for e in events:
             change = (e.data or {}).get("deadlines", {}).get(field)
             if change:
-                moves.append({"event": e, "from": change[0], "to": change[1]})
+                moves.append({"event": e, "from": parse_datetime(change[0]) if change[0] else None,
+                              "to": parse_datetime(change[1]) if change[1] else None, "why": _why(e)})
         due = getattr(complaint, field)
         if due is None and not moves:
             continue
