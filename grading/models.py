@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -40,11 +42,11 @@ class GradingPolicy(TimeStamped):
     hysteresis_runs = models.PositiveSmallIntegerField(
         _("runs before a downgrade"), default=2, validators=[MinValueValidator(1)],
         help_text=_("A customer moves down only after this many consecutive runs say so (1 = at once)."))
-    history_weight = models.DecimalField(_("history weight"), max_digits=4, decimal_places=2, default=0.5)
-    forecast_weight = models.DecimalField(_("forecast weight"), max_digits=4, decimal_places=2, default=0.5)
-    bonus_factor = models.DecimalField(_("bonus factor"), max_digits=4, decimal_places=2, default=1.05)
-    band_a = models.DecimalField(_("score for A"), max_digits=5, decimal_places=1, default=85)
-    band_b = models.DecimalField(_("score for B"), max_digits=5, decimal_places=1, default=60)
+    history_weight = models.DecimalField(_("history weight"), max_digits=4, decimal_places=2, default=Decimal("0.50"))
+    forecast_weight = models.DecimalField(_("forecast weight"), max_digits=4, decimal_places=2, default=Decimal("0.50"))
+    bonus_factor = models.DecimalField(_("bonus factor"), max_digits=4, decimal_places=2, default=Decimal("1.05"))
+    band_a = models.DecimalField(_("score for A"), max_digits=5, decimal_places=1, default=Decimal("85.0"))
+    band_b = models.DecimalField(_("score for B"), max_digits=5, decimal_places=1, default=Decimal("60.0"))
     notes = models.TextField(_("notes"), blank=True, default="")
 
     class Meta:
