@@ -38,7 +38,8 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Complaint
 
-    number = factory.Sequence(lambda n: f"TS{timezone.localdate():%Y%m%d}{n % 10000:04d}" if n < 10000
+    # numbers from 5000 up, so a test mixing factories and real intakes (0001, 0002, ...) never collides
+    number = factory.Sequence(lambda n: f"TS{timezone.localdate():%Y%m%d}{5000 + n:04d}" if n < 5000
                               else f"TX{n:016d}")
     channel = "counter"
     station = factory.SubFactory(StationFactory)
