@@ -10,11 +10,11 @@ from .choices import WorkOrderKind, WorkOrderPriority
 
 
 class WorkOrderCreateForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=WorkOrderKind.choices, initial=WorkOrderKind.REPAIR)
-    station = forms.ModelChoiceField(label=_("Station"), queryset=SupplyStation.objects.all(), required=False,
+    kind = forms.ChoiceField(label=_("Type of work"), choices=WorkOrderKind.choices, initial=WorkOrderKind.REPAIR)
+    station = forms.ModelChoiceField(label=_("Supply station"), queryset=SupplyStation.objects.all(), required=False,
                                      to_field_name="code")
     account_no = forms.CharField(label=_("Customer account number (户号)"), required=False, max_length=20)
-    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    address = forms.CharField(label=_("Site address"), required=False, max_length=300)
     area_type = forms.ChoiceField(label=_("Area"), choices=[("", _("Station default")), *AreaType.choices],
                                   required=False)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=WorkOrderPriority.choices, coerce=int,

@@ -95,10 +95,9 @@ def crew_list(*, user) -> QuerySet[Crew]:
     qs = Crew.objects.select_related("station", "leader").prefetch_related("members")
     if sees_all_stations(user):
         return qs
-    station_id = user_station_id(user)
     cond = Q(pk__in=user_crew_ids(user))
-    if station_id and has_role(user, HANDLER, COUNTER):
-        cond |= Q(station_id=station_id)
+    if has_role(user, HANDLER, COUNTER) and user_station_id(user):
+        cond |= Q(station_id=user_station_id(user))
     return qs.filter(cond)
 
 

@@ -11,7 +11,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -209,7 +209,7 @@ def dispatcher_list(request):
     if not data:
         data["open"] = "true"
     fs = WorkOrderFilterSet(data, queryset=selectors.work_order_list(user=request.user).order_by(
-        "current_due_at", "priority", "-created_at"), request=request)
+        F("current_due_at").asc(nulls_last=True), "priority", "-created_at"), request=request)
     qs = fs.qs if fs.is_valid() else fs.queryset.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     crews_by_station: dict[int, list] = {}

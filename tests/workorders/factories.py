@@ -25,21 +25,14 @@ class CrewFactory(factory.django.DjangoModelFactory):
             obj.members.set(extracted)
 
 
-_SEQ = {"n": 0}
-
-
-def _number():
-    _SEQ["n"] += 1
-    return f"GD{timezone.localdate():%Y%m%d}{9000 + _SEQ['n'] % 1000:04d}"
-
-
 class WorkOrderFactory(factory.django.DjangoModelFactory):
     """WorkOrderFactory(station=s, crew=c, status="accepted"): an urban repair created now."""
 
     class Meta:
         model = WorkOrder
 
-    number = factory.Sequence(lambda n: f"GD{timezone.localdate():%Y%m%d}{n % 10000:04d}" if n < 10000
+    # 5000+ so that orders made here never collide with those numbered by the service (0001…)
+    number = factory.Sequence(lambda n: f"GD{timezone.localdate():%Y%m%d}{5000 + n:04d}" if n < 5000
                               else f"GX{n:016d}")
     kind = "repair"
     station = factory.SubFactory(StationFactory)

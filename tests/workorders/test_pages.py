@@ -200,3 +200,24 @@ def test_customer_card_panel_lists_the_customers_work_orders(users, station, rf)
     request.user = users["account_manager"]
     panels = dict(customer_panels(request, customer))
     assert [o.number for o in panels["workorders/_customer_panel.html"]["work_orders"]] == [order.number]
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_page_query_counts_do_not_grow_with_the_number_of_orders(users, station, crew):
+    crew_client, office = client_for(users["crew"]), client_for(users["handler"])
+    for _ in range(3):
+        WorkOrderFactory(station=station, crew=crew, status="accepted")
+    small = (_count_queries(crew_client, "/crew/"), _count_queries(office, "/work-orders/"))
+    for _ in range(30):
+        WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    assert (_count_queries(crew_client, "/crew/"), _count_queries(office, "/work-orders/")) == small
+    # /crew/: session, user, roles, crew ids, orders (customer joined) — a handful, whatever the count
+    assert small[0] <= 8
