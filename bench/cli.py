@@ -10,6 +10,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,8 +75,14 @@ def _say(msg: str) -> None:
     print(msg, flush=True)
 
 
+def _terminate(signum, frame):
+    # SIGTERM (a timeout, kill): unwind, so each scenario's `finally` stops its gunicorn
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None) -> int:  # noqa: C901 - the run, step by step
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     from .scenarios import SCENARIOS
 
     if args.list:

@@ -99,10 +99,13 @@ class Calendar:
         return self._cache[key]
 
     def workdays_due(self, start: datetime, n: int) -> datetime:
-        """23:59:59 Asia/Shanghai of the n-th working day after the (local) day of `start`, in UTC."""
+        """23:59:59 Asia/Shanghai of the n-th working day after the (local) day of `start`, in UTC.
+
+        The generators work in naive UTC datetimes (formatting them is much cheaper; the COPY
+        session's time zone is UTC)."""
         local_day = (start + LOCAL).date()
         due_day = self.nth_workday_after(local_day, n)
-        return datetime(due_day.year, due_day.month, due_day.day, 23, 59, 59, tzinfo=_UTC) - LOCAL
+        return datetime(due_day.year, due_day.month, due_day.day, 23, 59, 59) - LOCAL  # naive UTC
 
 
 def _ts(dt: datetime | None) -> str:
@@ -130,6 +133,8 @@ class Generator:
         self.data_end = datetime(local.year, local.month, local.day, tzinfo=_UTC) - LOCAL
         if self.anchor - self.data_end < timedelta(hours=3):
             self.data_end = self.anchor - timedelta(hours=3)
+        self.anchor_n = self.anchor.replace(tzinfo=None)  # naive UTC, for the row generators
+        self.data_end_n = self.data_end.replace(tzinfo=None)
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}:{salt}")
@@ -367,12 +372,12 @@ class Generator:
         cats = self._categories()
         policy_for = self._policies()
         n, n_open = self.s.complaints, self.s.open_complaints
-        end = self.data_end
+        end = self.data_end_n
         year = 365 * 86400
         # received times: closed ones spread over the year, open ones over the last 30 days
-        # (more of them recent); sorted, so ids grow with time as in a live system
+        # (a day's intake stays within the 4-digit daily sequence); sorted: ids grow with time, as live
         times = [(end - timedelta(seconds=rng.random() * year), False) for _ in range(n - n_open)]
-        times += [(end - timedelta(seconds=(rng.random() ** 2) * 30 * 86400), True) for _ in range(n_open)]
+        times += [(end - timedelta(seconds=rng.random() * 30 * 86400), True) for _ in range(n_open)]
         times.sort(key=lambda t: t[0])
         handlers = {}
         for u in self.ds.users.get("handler", []):
@@ -383,7 +388,7 @@ class Generator:
         managers = [u["id"] for u in self.ds.users.get("manager", [])]
         st_ids = [st["id"] for st in self.ds.stations]
         seq: dict[date, int] = {}
-        anchor = self.anchor
+        anchor = self.anchor_n
         esc_buf = io.StringIO()
         esc_id = 0
         esc_now = fmt(anchor)
@@ -559,7 +564,8 @@ class Generator:
         from complaints.models import PauseSegment
 
         PauseSegment.objects.bulk_create([
-            PauseSegment(complaint_id=cid, started_at=at, reason="客户要求暂缓处理", paused_by_id=handler)
+            PauseSegment(complaint_id=cid, started_at=at.replace(tzinfo=_UTC), reason="客户要求暂缓处理",
+                         paused_by_id=handler)
             for cid, at, handler in rows if handler], batch_size=2000)
 
     # ------------------------------------------------------------------------------------------
@@ -577,14 +583,14 @@ class Generator:
         crews_by_station = {}
         for c in self.ds.crews:
             crews_by_station.setdefault(c["station_id"], []).append(c["id"])
-        end = self.data_end
+        end = self.data_end_n
         year = 365 * 86400
         n_open = max(1, n // 50)
         # the last n_open (the most recent, within two days) are the open ones
         times = sorted(end - timedelta(seconds=rng.random() * year) for _ in range(n - n_open))
         times += sorted(end - timedelta(seconds=rng.random() * 2 * 86400) for _ in range(n_open))
         seq: dict[date, int] = {}
-        anchor = self.anchor
+        anchor = self.anchor_n
         areas = {"urban": (45, 60, 3), "rural": (90, 120, 4), "remote": (120, 240, 6)}
         cols = ["id", "number", "kind", "customer_id", "contact_name", "contact_phone", "address", "description",
                 "area_type", "priority", "station_id", "crew_id", "status", "arrive_target_at", "arrive_due_at",

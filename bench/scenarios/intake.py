@@ -12,11 +12,12 @@ P95_MS = 100.0
 
 
 def gunicorn_shape(ctx) -> tuple[int, int]:
-    """(workers, threads): a few processes per core, threads to overlap database waits."""
+    """(workers, threads). Sync workers, 4 per core: a sync worker serves one connection at a time
+    and closes it, so requests spread over every worker (with gthread, keep-alive connections pile
+    up on the worker that accepted them and wait for its few threads)."""
     import os
 
-    cores = os.cpu_count() or 2
-    return max(2, 2 * cores), 2
+    return 4 * (os.cpu_count() or 2), 1
 
 
 class Intake(Scenario):

@@ -17,8 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.postgres]
-
 SCENARIOS = {"list", "summary", "grading", "intake", "crew", "sweep"}
 
 
@@ -29,6 +27,7 @@ def _bench_url() -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
 
 
+@pytest.mark.postgres
 def test_harness_runs_every_scenario_at_tiny_scale(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--scale", "tiny", "--database-url", _bench_url(),
