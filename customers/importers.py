@@ -308,9 +308,10 @@ def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress
     stations = dict(SupplyStation.objects.values_list("code", "id"))
     managers = dict(get_user_model().objects.filter(groups__name=ACCOUNT_MANAGER).values_list("username", "id"))
     update_fields = [_CUSTOMER_FIELD_OF.get(key, key) for key in columns if key != "account_no"]
-    # full_clean checks these fields; station/account manager were resolved above (no query per row)
-    exclude = [f.name for f in Customer._meta.fields
-               if f.attname not in update_fields and f.name != "account_no"] + ["station", "account_manager"]
+    # The model's own field validation (what full_clean runs per field: to_python, blank, choices,
+    # validators), applied to the file's columns only. Station and account manager were resolved
+    # above from one query each, not one per row.
+    checked = [Customer._meta.get_field(key) for key in columns if key not in _CUSTOMER_FIELD_OF]
     seen: dict[str, int] = {}
     report = ImportReport(dry_run=dry_run)
 
@@ -330,21 +331,22 @@ def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress
         to_create, to_update = [], []
         now = timezone.now()
         for line, values, errors in parsed:
-            old = existing.get(values.get("account_no"))
-            obj = Customer(**values) if old is None else Customer(**{**_field_values(old), **values})
-            try:
-                obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                for name, msgs in exc.message_dict.items():
-                    errors.setdefault(name, " ".join(str(m) for m in msgs))
+            for f in checked:
+                if f.name in errors:
+                    continue
+                try:
+                    values[f.attname] = f.clean(values[f.attname], None)
+                except ValidationError as exc:
+                    errors[f.name] = " ".join(str(m) for m in exc.messages)
             if errors:
                 report.errors.append((line, "; ".join(f"{k}: {v}" for k, v in errors.items())))
                 continue
+            old = existing.get(values["account_no"])
             if old is None:
-                to_create.append(obj)
-            elif any(getattr(old, f) != getattr(obj, f) for f in update_fields):
+                to_create.append(Customer(**values))
+            elif any(getattr(old, f) != values[f] for f in update_fields):
                 for f in update_fields:
-                    setattr(old, f, getattr(obj, f))
+                    setattr(old, f, values[f])
                 old.updated_at = now
                 to_update.append(old)
             else:
@@ -357,10 +359,6 @@ def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress
 
     bar = progress(total=total, unit="rows") if progress else None
     return _run(rows, process_chunk=process_chunk, chunk_size=chunk_size, progress=bar, report=report)
-
-
-def _field_values(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 # --- consumption --------------------------------------------------------------------------------
@@ -397,6 +395,7 @@ def import_consumption(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progre
     header, rows, total = read_table(path)
     columns = _map_header(header, _aliases(CONSUMPTION_COLUMNS), list(CONSUMPTION_COLUMNS))
     seen: dict[tuple[str, date], int] = {}
+    amount_fields = [ConsumptionRecord._meta.get_field("kwh"), ConsumptionRecord._meta.get_field("amount_yuan")]
     report = ImportReport(dry_run=dry_run)
 
     def process_chunk(chunk, report):
@@ -431,22 +430,21 @@ def import_consumption(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progre
             customer_id = customers.get(raw["account_no"])
             if customer_id is None and "account_no" not in errors:
                 errors["account_no"] = _("no customer with account number %(no)r") % {"no": raw["account_no"]}
-            if not errors:
-                obj = ConsumptionRecord(customer_id=customer_id, period=period, kwh=raw["kwh"],
-                                        amount_yuan=raw["amount_yuan"])
-                try:
-                    obj.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
-                except ValidationError as exc:
-                    for name, msgs in exc.message_dict.items():
-                        errors.setdefault(name, " ".join(str(m) for m in msgs))
+            for f in amount_fields:
+                if f.name not in errors:
+                    try:  # the model field's own checks: finite, max digits, decimal places, >= 0
+                        raw[f.name] = f.clean(raw[f.name], None)
+                    except ValidationError as exc:
+                        errors[f.name] = " ".join(str(m) for m in exc.messages)
             if errors:
                 report.errors.append((line, "; ".join(f"{k}: {v}" for k, v in errors.items())))
                 continue
             old = existing.get((customer_id, period))
             if old is None:
-                to_create.append(obj)
-            elif old.kwh != obj.kwh or old.amount_yuan != obj.amount_yuan:
-                old.kwh, old.amount_yuan, old.updated_at = obj.kwh, obj.amount_yuan, now
+                to_create.append(ConsumptionRecord(customer_id=customer_id, period=period, kwh=raw["kwh"],
+                                                   amount_yuan=raw["amount_yuan"]))
+            elif old.kwh != raw["kwh"] or old.amount_yuan != raw["amount_yuan"]:
+                old.kwh, old.amount_yuan, old.updated_at = raw["kwh"], raw["amount_yuan"], now
                 to_update.append(old)
             else:
                 report.unchanged += 1

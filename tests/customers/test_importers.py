@@ -167,12 +167,14 @@ def test_consumption_good_bad_and_repeated_rows(tmp_path, two_customers, fmt):
         ["3300000002", "2026-02", "-5", "1"],      # line 7: negative kWh
         ["3300000002", "2026-03", "abc", "1"],     # line 8: not a number
         ["3300000001", "2026-01", "1", "1"],       # line 9: repeated key
+        ["3300000002", "2026-04", "1.234", "NaN"],  # line 10: 3 decimals, not a number
     ]
     path = writer(tmp_path / f"consumption.{fmt}", CONSUMPTION_HEADER, rows)
     report = import_consumption(path)
     assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
     errors = dict(report.errors)
-    assert sorted(errors) == [5, 6, 7, 8, 9]
+    assert sorted(errors) == [5, 6, 7, 8, 9, 10]
+    assert "kwh" in errors[10] and "amount_yuan" in errors[10]
     assert "9999999999" in errors[5] and "period" in errors[6] and "kwh" in errors[7]
     assert "kwh" in errors[8] and "line 2" in errors[9]
     jan = ConsumptionRecord.objects.get(customer=two_customers[0], period="2026-01-01")
