@@ -14,6 +14,9 @@ from tests.customers.factories import StaffFactory, StationFactory
 
 PASSWORD = "test-pass-123"
 
+# Playwright fixtures for every app's journeys: one browser for the whole session.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def _required(var: str) -> bool:
     return os.environ.get(var, "") not in ("", "0", "false")

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 
 from grading.models import GradingPolicy
-from tests.browser.conftest import _playwright, browser_page, new_page  # noqa: F401  (fixtures)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The beat entry's moment: 1 November 2026, 02:00 in Shanghai; the run grades October.

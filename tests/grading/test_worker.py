@@ -39,7 +39,7 @@ def worker(tmp_path):
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "VAR_DIR": str(settings.VAR_DIR)}
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "servicecenter", "worker", "-Q", "grading,default", "--pool=solo",
+        [sys.executable, "-m", "celery", "-A", "servicecenter", "worker", "-Q", "grading,default", "--pool=solo",
          "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     yield proc

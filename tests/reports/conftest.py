@@ -30,7 +30,6 @@ import pytest
 import time_machine
 
 from complaints.models import ComplaintCategory
-from tests.browser.conftest import _playwright, new_page  # noqa: F401  (Playwright fixtures for the dashboard journey)
 from tests.complaints.factories import ComplaintFactory
 from tests.workorders.factories import WorkOrderFactory
 from workorders.models import WorkOrder

@@ -27,4 +27,3 @@ def _media(settings, tmp_path):
 
 # The Playwright fixtures live in tests/browser/conftest.py; the crew journey (test_browser.py)
 # sits with the other work-order tests.
-from tests.browser.conftest import _playwright, browser_page, new_page  # noqa: E402, F401
