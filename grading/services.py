@@ -234,8 +234,14 @@ def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
     digests: dict[int, list[str]] = defaultdict(list)
     digest_counts: dict[int, int] = defaultdict(int)
     now = timezone.now()
-    fields = ("id", "account_no", "name", "grade", "grade_source", "grade_locked_until", "dual_power_supply",
-              "dual_circuit", "important_level", "has_pv", "has_ev_charging", "account_manager_id")
+    scorecard = params.kind == rules.SCORECARD
+    # The grade a rank bucket and the supply flags give, computed by the rules once per distinct
+    # combination (a few dozen): most customers do not change, and their loop turn stays cheap.
+    grade_of: dict[tuple, str] = {}
+    fits: dict[tuple, bool] = {}
+    no_rank = (None, None)
+    fields = ("id", "grade", "grade_source", "grade_locked_until", "dual_power_supply", "dual_circuit",
+              "important_level", "has_pv", "has_ev_charging", "account_manager_id")
     last_id, done = 0, 0
     t1 = time.monotonic()
     while True:
@@ -246,50 +252,73 @@ def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
         last_id = chunk[-1][0]
         changes: list[GradeChange] = []
         updates: dict[str, list[int]] = defaultdict(list)
-        for (cid, account_no, name, grade, source, locked_until, dps, dc, level, pv, ev, am_id) in chunk:
-            flags = rules.Flags(dual_power_supply=dps, dual_circuit=dc, important_level=level, has_pv=pv,
-                                has_ev_charging=ev)
+        to_digest: list[tuple[int, int, str, str]] = []
+        to_flag: list[tuple[int, str, int | None, str | None]] = []
+        for (cid, grade, source, locked_until, dps, dc, level, pv, ev, am_id) in chunk:
             amount = None
-            if params.kind == rules.SCORECARD:
+            if scorecard:
+                flags = rules.Flags(dps, dc, level, pv, ev)
                 computed, reasons = rules.scorecard_grade(history=history.get(cid, 0.0),
                                                           forecast=forecast.get(cid, 0.0), flags=flags, params=params)
             else:
-                rank, amount = ranks.get(cid, (None, None))
-                computed, reasons = rules.ranking_grade(rank=rank, flags=flags, params=params)
-            locked = source == GradeSource.MANUAL and locked_until is not None and locked_until > today
-            decision = rules.decide(current=grade, computed=computed, locked=locked, earlier=earlier.get(cid),
-                                    hysteresis_runs=params.hysteresis_runs)
-            final = decision.new_grade
+                rank, amount = ranks.get(cid, no_rank)
+                bucket = 0 if rank is None or rank > params.top_b else (1 if rank <= params.top_a else 2)
+                key = (bucket, dps, dc, level, pv, ev)
+                computed = grade_of.get(key)
+                if computed is None:
+                    computed = grade_of[key] = rules.ranking_grade(
+                        rank=rank, flags=rules.Flags(dps, dc, level, pv, ev), params=params)[0]
             if computed == grade:
                 counts["unchanged"] += 1
-            elif decision.held_reason == GradeChangeHeldReason.LOCK:
-                counts["held_by_lock"] += 1
-            elif decision.held_reason == GradeChangeHeldReason.HYSTERESIS:
-                counts["held_by_hysteresis"] += 1
-            elif rules.grade_level(final) > rules.grade_level(grade):
-                counts["up"] += 1
+                final = grade
             else:
-                counts["down"] += 1
-            if computed != grade:
+                if not scorecard:
+                    computed, reasons = rules.ranking_grade(rank=rank, flags=rules.Flags(dps, dc, level, pv, ev),
+                                                            params=params)
+                locked = source == GradeSource.MANUAL and locked_until is not None and locked_until > today
+                decision = rules.decide(current=grade, computed=computed, locked=locked, earlier=earlier.get(cid),
+                                        hysteresis_runs=params.hysteresis_runs)
+                final = decision.new_grade
+                if decision.held_reason == GradeChangeHeldReason.LOCK:
+                    counts["held_by_lock"] += 1
+                elif decision.held_reason == GradeChangeHeldReason.HYSTERESIS:
+                    counts["held_by_hysteresis"] += 1
+                elif rules.grade_level(final) > rules.grade_level(grade):
+                    counts["up"] += 1
+                else:
+                    counts["down"] += 1
                 direction = "up" if rules.grade_level(computed) > rules.grade_level(grade) else "down"
-                applied = decision.changed and not run.dry_run
                 changes.append(GradeChange(run=run, customer_id=cid, old_grade=grade, new_grade=final,
                                            computed_grade=computed, direction=direction, reasons=reasons,
-                                           amount_12m=amount, applied=applied, held_reason=decision.held_reason))
+                                           amount_12m=amount, applied=decision.changed and not run.dry_run,
+                                           held_reason=decision.held_reason))
                 if decision.changed:
                     updates[final].append(cid)
                     if am_id is not None:
-                        digest_counts[am_id] += 1
-                        if len(digests[am_id]) < DIGEST_LINES:
-                            digests[am_id].append(f"{account_no} {name}: {grade} → {final}")
-            tier = staff.get(am_id, (None, ""))[1] if am_id else None
-            if not rules.tier_fits(final, tier):
+                        to_digest.append((am_id, cid, grade, final))
+            fit_key = (final, am_id)
+            fit = fits.get(fit_key)
+            if fit is None:
+                fit = fits[fit_key] = rules.tier_fits(final, staff.get(am_id, (None, ""))[1] if am_id else None)
+            if not fit:
                 counts["mismatch"] += 1
-                if len(mismatches) < MISMATCH_LIMIT:
-                    mismatches.append({
-                        "customer": cid, "account_no": account_no, "name": name, "grade": final,
-                        "account_manager": staff.get(am_id, (None, ""))[0] if am_id else None,
-                        "tier": tier or "", "required_tier": rules.REQUIRED_TIER[final]})
+                if len(mismatches) + len(to_flag) < MISMATCH_LIMIT:
+                    to_flag.append((cid, final, am_id, staff.get(am_id, (None, ""))[1] if am_id else None))
+        # names only for the customers a message or the mismatch list shows (one query)
+        named = {c for _am, c, _g, _f in to_digest} | {c for c, *_rest in to_flag}
+        names = dict(((pk, (no, nm)) for pk, no, nm in Customer.objects.filter(pk__in=named)
+                      .values_list("pk", "account_no", "name"))) if named else {}
+        for am_id, cid, grade, final in to_digest:
+            digest_counts[am_id] += 1
+            if len(digests[am_id]) < DIGEST_LINES:
+                account_no, name = names[cid]
+                digests[am_id].append(f"{account_no} {name}: {grade} → {final}")
+        for cid, final, am_id, tier in to_flag:
+            account_no, name = names[cid]
+            mismatches.append({
+                "customer": cid, "account_no": account_no, "name": name, "grade": final,
+                "account_manager": staff.get(am_id, (None, ""))[0] if am_id else None,
+                "tier": tier or "", "required_tier": rules.REQUIRED_TIER[final]})
         GradeChange.objects.bulk_create(changes, batch_size=1000)
         if not run.dry_run:
             for grade, ids in updates.items():
