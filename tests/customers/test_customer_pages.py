@@ -137,3 +137,9 @@ def test_the_pages_render_in_english_when_asked(client, users, customers):
     client.cookies["django_language"] = "zh-hans"
     html = client.get(f"/customers/{customers['mine'].account_no}/").content.decode()
     assert "近12个月用电" in html
+
+
+def test_a_bad_filter_value_shows_nothing_rather_than_failing(client, users, customers):
+    client.force_login(users["manager"])
+    res = client.get("/customers/", {"grade": "Z", "page": "999"})
+    assert res.status_code == 200
