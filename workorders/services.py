@@ -141,9 +141,11 @@ def work_order_create(*, by, kind: str = WorkOrderKind.REPAIR, station=None, com
 
 def _check(work_order: WorkOrder, action: str, version) -> None:
     """Stale version first (the client's picture is out of date), then the state."""
-    if version is None:
-        raise ValidationFailed("version", _("The version of the work order is required."))
-    if int(version) != work_order.version:
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed("version", _("The version of the work order is required.")) from None
+    if version != work_order.version:
         raise StaleVersion(_("The work order was changed by someone else; reload it."),
                            current_version=work_order.version, status=work_order.status)
     sources, _target = TRANSITIONS[action]
@@ -300,7 +302,7 @@ def work_order_add_photo(*, work_order: WorkOrder, by, upload, version=None, cli
     """
     now = now or timezone.now()
     locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if version not in (None, "") and int(version) != locked.version:
+    if version not in (None, "") and str(version) != str(locked.version):
         raise StaleVersion(_("The work order was changed by someone else; reload it."),
                            current_version=locked.version, status=locked.status)
     if locked.status not in PHOTO_STATUSES:

@@ -148,8 +148,9 @@ class WorkOrderDispatchInputSerializer(ActionInputSerializer):
 
 
 class WorkOrderArriveInputSerializer(ActionInputSerializer):
-    lat = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True)
-    lng = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True)
+    # floats: browsers report as many decimals as they like; the service keeps six (≈ 0.1 m)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     delay_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     customer_informed = serializers.BooleanField(required=False, allow_null=True, default=None)
 
