@@ -7,6 +7,8 @@ from servicecenter.exceptions import DomainError
 
 
 class Command(BaseCommand):
+    # a batch job run by cron/beat: the system checks (seconds on a large project) are for deploys
+    requires_system_checks: list = []
     help = "Re-evaluate every customer's grade for a month (default: the previous month)."
 
     def add_arguments(self, parser):
