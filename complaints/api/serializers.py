@@ -96,6 +96,10 @@ class AssignInputSerializer(serializers.Serializer):
     handler = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
 
 
+class MarkTypicalInputSerializer(serializers.Serializer):
+    typical = serializers.BooleanField(default=True)
+
+
 class ComplaintEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

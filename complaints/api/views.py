@@ -107,6 +107,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def close(self, request, pk=None):
         return self._act(services.complaint_close, s.ReasonInputSerializer)
 
+    @extend_schema(request=s.MarkTypicalInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-typical")
+    def mark_typical(self, request, pk=None):
+        """Managers mark (or unmark) a typical case for the reports (典型案例)."""
+        return self._act(services.complaint_mark_typical, s.MarkTypicalInputSerializer)
+
     @extend_schema(responses=s.ComplaintEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):

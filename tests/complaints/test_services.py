@@ -175,6 +175,8 @@ def test_managers_mark_typical_cases(users, api, walk_in):
     with pytest.raises(services.ActionNotPermitted):
         services.complaint_mark_typical(complaint=c, by=users["handler"])
     assert services.complaint_mark_typical(complaint=c, by=users["manager"]).typical is True
+    assert act(api, users["handler"], c, "mark-typical", {"typical": False}).status_code == 403
+    assert act(api, users["manager"], c, "mark-typical", {"typical": False}).data["typical"] is False
 
 
 def test_the_timeline_is_append_only(api, users, walk_in):
