@@ -355,3 +355,20 @@ def test_crew_list_is_scoped(api, users, station, crew, other_crew):
     assert [c["name"] for c in api(users["handler"]).get("/api/v1/crews/").json()["results"]] == [crew.name]
     assert [c["name"] for c in api(users["crew"]).get("/api/v1/crews/").json()["results"]] == [crew.name]
     assert len(api(users["manager"]).get("/api/v1/crews/").json()["results"]) == 2
+
+
+def test_a_replayed_create_makes_one_order(api, users, station):
+    client = api(users["handler"])
+    body = {"station": "S01", "address": "城东路7号", "kind": "inspection"}
+    first = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="new-order-1")
+    again = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="new-order-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["number"] == again.json()["number"]
+    assert WorkOrder.objects.count() == 1
+
+
+def test_browser_coordinates_with_many_decimals_are_kept_to_six(api, users, station, crew):
+    order = WorkOrderFactory(station=station, crew=crew, status="en_route")
+    resp = act(api(users["crew"]), order, "arrive", version=1, lat=30.274084123456789, lng=120.15507012345678)
+    assert resp.status_code == 200
+    assert (resp.json()["arrival_lat"], resp.json()["arrival_lng"]) == ("30.274084", "120.155070")
