@@ -87,3 +87,21 @@ def api():
 def _fast_passwords(settings):
     # PBKDF2 is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live server, real workers) flush the database after each test, and
+    with it the rows the data migrations seeded (categories, SLA policies, work calendar).
+    Re-seed them, idempotently, before each such test."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if not (marker and marker.kwargs.get("transaction")):
+            return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("complaints.migrations.0003_seed_categories_policies_calendar").seed
+    seed(apps, None)
