@@ -295,3 +295,23 @@ def test_the_command_runs_dry_and_for_real(dataset, at_run_moment, capsys):
     out = capsys.readouterr().out
     assert "already graded" in out
     assert GradeRun.objects.filter(dry_run=False).count() == 1
+
+
+def test_a_failed_run_is_marked_and_does_not_block_the_next_attempt(dataset, at_run_moment, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "station_ranks", broken)
+    with pytest.raises(RuntimeError):
+        services.reevaluate_grades(period=OCTOBER)
+    failed = GradeRun.objects.get()
+    assert failed.status == "failed" and "database went away" in failed.error
+    assert set(grades(dataset).values()) == {"C"}           # nothing applied
+    monkeypatch.undo()
+    run, executed = services.reevaluate_grades(period=OCTOBER)
+    assert executed and run.status == "done" and run.up == 14
+
+
+def test_remind_visits_command(station, users, capsys):
+    call_command("remind_visits")
+    assert "reminder" in capsys.readouterr().out
