@@ -41,10 +41,10 @@ SCALES = {
         sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1,
     ),
     "small": Scale(
-        name="small", customers=20_000, complaints=100_000, open_complaints=10_000, work_orders=10_000,
+        name="small", customers=10_000, complaints=50_000, open_complaints=5_000, work_orders=5_000,
         handlers_per_station=6, crews_per_station=10, account_managers_per_station=4, runs=5,
-        intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=3, list_requests=40,
-        sweep_crossings=1000, sweep_growth=(1_000, 10_000, 100_000), grade_runs=2,
+        intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=2, list_requests=40,
+        sweep_crossings=1000, sweep_growth=(1_000, 5_000, 50_000), grade_runs=2,
     ),
     "full": Scale(
         name="full", customers=200_000, complaints=1_000_000, open_complaints=100_000, work_orders=100_000,
