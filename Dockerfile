@@ -12,10 +12,8 @@ WORKDIR /app
 
 # dependencies first (a layer that survives code changes), then the code
 COPY pyproject.toml ./
-RUN python - <<'PY' > /tmp/requirements.txt
-import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
-PY
+RUN python -c "import tomllib; print(chr(10).join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+    > /tmp/requirements.txt
 RUN pip install -r /tmp/requirements.txt
 
 COPY . .
