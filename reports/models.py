@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import TimeStamped
+from customers.models import SupplyStation, TimeStamped
 
 
 class ReportKind(models.TextChoices):
@@ -68,3 +68,92 @@ class PenaltyRule(TimeStamped):
 
     def __str__(self):
         return f"{self.category_code or '*'}: {self.amount_yuan}"
+
+
+# The figures a ComplaintDayStat row holds: the keys of reports.figures.complaint_aggregates.
+STAT_COUNTERS = [
+    "complaints",
+    "ack_on_time", "ack_late", "ack_open", "ack_open_breached",
+    "resolve_on_time", "resolve_late", "resolve_open", "resolve_open_breached",
+    "callback_on_time", "callback_late", "callback_open", "callback_open_breached",
+    "breached", "verified_count", "effective", "repeat", "extended",
+    "satisfied", "neutral", "dissatisfied", "typical_count",
+]
+
+
+class ComplaintDayStat(models.Model):
+    """Pre-aggregated SLA figures of the complaints received on one local day, per (station,
+    category item, grade, channel), as of `StatState.refreshed_at` (see reports/stats.py).
+
+    The summary of a month sums about 30 × a few hundred of these rows instead of scanning tens
+    of thousands of complaints.
+    """
+
+    day = models.DateField()
+    station = models.ForeignKey(SupplyStation, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(max_length=1)
+    channel = models.CharField(max_length=20)
+    complaints = models.PositiveIntegerField(default=0)
+    ack_on_time = models.PositiveIntegerField(default=0)
+    ack_late = models.PositiveIntegerField(default=0)
+    ack_open = models.PositiveIntegerField(default=0)
+    ack_open_breached = models.PositiveIntegerField(default=0)
+    resolve_on_time = models.PositiveIntegerField(default=0)
+    resolve_late = models.PositiveIntegerField(default=0)
+    resolve_open = models.PositiveIntegerField(default=0)
+    resolve_open_breached = models.PositiveIntegerField(default=0)
+    callback_on_time = models.PositiveIntegerField(default=0)
+    callback_late = models.PositiveIntegerField(default=0)
+    callback_open = models.PositiveIntegerField(default=0)
+    callback_open_breached = models.PositiveIntegerField(default=0)
+    breached = models.PositiveIntegerField(default=0)
+    verified_count = models.PositiveIntegerField(default=0)
+    effective = models.PositiveIntegerField(default=0)
+    repeat = models.PositiveIntegerField(default=0)
+    extended = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    typical_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "station", "category", "grade", "channel"],
+                                    name="reports_daystat_unique_group"),
+        ]
+        indexes = [
+            # sla_summary: the period's rows (optionally one station)
+            models.Index(fields=["day", "station"], name="reports_daystat_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.station_id} {self.category_id} {self.grade} {self.channel}"
+
+
+class OpenStat(models.Model):
+    """Open / at risk / breached complaints per (station, category, grade, channel) as of
+    `StatState.refreshed_at` (any received date): the "now" tiles without scanning every open one."""
+
+    station = models.ForeignKey(SupplyStation, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(max_length=1)
+    channel = models.CharField(max_length=20)
+    open = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    breached_now = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.station_id} {self.category_id} {self.grade} {self.channel}: {self.open}"
+
+
+class StatState(models.Model):
+    """When the pre-aggregated rows were last refreshed, and which days then had open complaints
+    (their figures still move, so the next refresh rebuilds them)."""
+
+    key = models.CharField(max_length=20, unique=True, default="complaints")
+    refreshed_at = models.DateTimeField()
+    open_days = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.key} @ {self.refreshed_at}"

@@ -3,9 +3,11 @@
 `sla_summary(user=..., filters=...)` is the function behind `/api/v1/sla/summary/` and the
 dashboard (and what the benchmark times). It runs a fixed handful of aggregate queries,
 whatever the number of complaints:
-  1. the period's complaints grouped by (station, category item, grade, channel), every figure a
-     conditional Count: totals and all breakdowns are sums of these rows;
-  2. open complaints (any received date) grouped by station: open, at risk, breached now;
+  1. the period's figures per (station, category item, grade, channel): a SUM over the
+     pre-aggregated daily rows (reports/stats.py), or, with `live=true` or when those are not
+     fresh, one pass over the complaints with every figure a conditional Count; totals and all
+     breakdowns are sums of these rows in Python;
+  2. open, at risk and breached now per station (OpenStat rows, or the open complaints);
   3. repair work orders of the period grouped by area: arrive/restore counts, average times;
   4. open work orders past a deadline (one count);
 plus small lookups (stations, categories) and, when asked for, the daily trend (one query).
@@ -13,7 +15,6 @@ plus small lookups (stations, categories) and, when asked for, the daily trend (
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -50,6 +51,7 @@ class SummaryFilters:
     grade: str = ""
     channel: str = ""
     trend_days: int = 0
+    live: bool = False
 
     @property
     def start(self) -> datetime:
@@ -123,6 +125,7 @@ def parse_filters(*, user, params) -> SummaryFilters:
         if not trend.isdigit() or not 1 <= int(trend) <= MAX_TREND_DAYS:
             raise ValidationFailed("trend", f"Enter a number of days from 1 to {MAX_TREND_DAYS}.")
         f.trend_days = int(trend)
+    f.live = (params.get("live") or "").strip().lower() in ("1", "true")
     return f
 
 
@@ -151,6 +154,26 @@ def _work_orders(f: SummaryFilters, start: datetime, end: datetime):
     if f.station:
         qs = qs.filter(station=f.station)
     return qs
+
+
+GROUP_KEYS = ("station_id", "category_id", "grade_at_intake", "channel")
+
+
+def _sum_rows(rows: list[dict], keys) -> dict:
+    """{key(row): {counter: sum}} for several groupings in one pass over the group rows."""
+    counters = [k for k in (rows[0] if rows else {}) if k not in GROUP_KEYS]
+    acc: list[dict] = [{} for _ in keys]
+    for row in rows:
+        vals = [row[k] or 0 for k in counters]
+        for i, key in enumerate(keys):
+            k = key(row)
+            cur = acc[i].get(k)
+            if cur is None:
+                acc[i][k] = vals[:]
+            else:
+                for j, v in enumerate(vals):
+                    cur[j] += v
+    return [{k: dict(zip(counters, v, strict=True)) for k, v in a.items()} for a in acc]
 
 
 def _add(target: dict, row: dict, keys) -> None:
@@ -192,11 +215,7 @@ def complaint_groups(qs, *, now: datetime, live: bool) -> list[dict]:
 
 def rollup(rows: list[dict], key) -> dict:
     """Sum group rows by key(row) -> {key: summed row}."""
-    out: dict = defaultdict(dict)
-    for row in rows:
-        _add(out[key(row)], row, [k for k in row if k not in ("station_id", "category_id", "grade_at_intake",
-                                                                 "channel")])
-    return out
+    return _sum_rows(rows, [key])[0]
 
 
 def arrival_figures(qs, *, now: datetime, live: bool) -> tuple[list[dict], dict]:
@@ -254,17 +273,24 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
         filters = parse_filters(user=user, params=params)
     f = filters
 
-    rows = complaint_groups(_complaints(f), now=now, live=True)
+    from . import stats
+
+    state = None if f.live else stats.fresh_state(now)
+    if state is not None:
+        # pre-aggregated daily rows (reports/stats.py), as of the last refresh
+        rows = stats.period_groups(f)
+        open_rows = stats.open_by_station(f)
+    else:
+        rows = complaint_groups(_complaints(f), now=now, live=True)
+        open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
+                     .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
     classes = _category_classes()
     stations = {s.id: s for s in SupplyStation.objects.only("id", "code", "name")}
 
-    totals: dict = {}
-    for row in rows:
-        _add(totals, row, [k for k in row if k not in ("station_id", "category_id", "grade_at_intake", "channel")])
-
-    # Query 2: open complaints now (any received date), per station.
-    open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
-                 .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
+    totals_by, by_station, by_class, by_grade, by_channel = _sum_rows(rows, [
+        lambda r: 0, lambda r: r["station_id"], lambda r: classes[r["category_id"]].id,
+        lambda r: r["grade_at_intake"], lambda r: r["channel"]])
+    totals = totals_by.get(0, {})
 
     # Queries 3 and 4: repair orders of the period; open orders past a deadline.
     arrival, wo_totals = arrival_figures(_work_orders(f, f.start, f.end), now=now, live=True)
@@ -279,6 +305,8 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
 
     summary = {
         "generated_at": timezone.localtime(now).isoformat(),
+        "source": "daily rows" if state is not None else "complaints",
+        "as_of": timezone.localtime(state.refreshed_at if state is not None else now).isoformat(),
         "filters": f.as_dict(),
         "now": {
             "open": sum(r["open"] for r in open_rows.values()),
@@ -298,7 +326,6 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
     summary["repeat"] = {"repeat": summary["totals"]["repeat"], "all": summary["totals"]["complaints"],
                          "rate": fig.rate(summary["totals"]["repeat"], summary["totals"]["complaints"])}
 
-    by_station = rollup(rows, lambda r: r["station_id"])
     station_ids = sorted(set(by_station) | set(open_rows), key=lambda i: stations[i].code)
     summary["by_station"] = []
     for sid in station_ids:
@@ -308,27 +335,29 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
                                                                   o.get("breached_now", 0))
         summary["by_station"].append(entry)
 
-    by_class = rollup(rows, lambda r: classes[r["category_id"]].id)
     summary["by_category_class"] = sorted(
         ({"category": classes[cid].code, "name": classes[cid].name, "name_en": classes[cid].name_en,
           **_figures(row)} for cid, row in by_class.items()),
         key=lambda e: (-e["complaints"], e["category"]))
-    by_grade = rollup(rows, lambda r: r["grade_at_intake"])
     summary["by_grade"] = [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g])}
                            for g in Grade.values if g in by_grade]
-    by_channel = rollup(rows, lambda r: r["channel"])
     summary["by_channel"] = [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c])}
                              for c in ComplaintChannel.values if c in by_channel]
     if f.trend_days:
-        summary["trend"] = trend(f, now=now, days=f.trend_days)
+        summary["trend"] = trend(f, now=now, days=f.trend_days, from_stats=state is not None)
     return summary
 
 
-def trend(f: SummaryFilters, *, now: datetime, days: int) -> list[dict]:
+def trend(f: SummaryFilters, *, now: datetime, days: int, from_stats: bool = False) -> list[dict]:
     """Intake and on-time rates per day of receipt for the `days` days ending at `f.date_to`
-    (one GROUP BY query over the local date)."""
+    (one GROUP BY query over the local date, on the daily rows or on the complaints)."""
     end_day = f.date_to
     start_day = end_day - timedelta(days=days - 1)
+    if from_stats:
+        from .stats import trend_by_day
+
+        rows = trend_by_day(f, start_day, end_day)
+        return _trend_list(rows, start_day, days)
     tf = SummaryFilters(date_from=start_day, date_to=end_day, station=f.station, category=f.category,
                         grade=f.grade, channel=f.channel)
     aggs = {"complaints": Count("id")}
@@ -340,6 +369,10 @@ def trend(f: SummaryFilters, *, now: datetime, days: int) -> list[dict]:
             aggs[f"{kind}_{name}"] = Count("id", filter=conds[name])
     rows = {r["day"]: r for r in _complaints(tf).annotate(day=TruncDate("received_at", tzinfo=TZ))
             .order_by().values("day").annotate(**aggs)}
+    return _trend_list(rows, start_day, days)
+
+
+def _trend_list(rows: dict, start_day: date, days: int) -> list[dict]:
     out = []
     for i in range(days):
         day = start_day + timedelta(days=i)

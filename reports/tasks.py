@@ -15,3 +15,12 @@ def build_reports(kind: str = "daily", date_iso: str | None = None) -> int:
     yesterday). Idempotent: the snapshot of a period is replaced, never duplicated."""
     day = date.fromisoformat(date_iso) if date_iso else None
     return report_build(kind=kind, day=day).pk
+
+
+@shared_task(name="reports.refresh_stats", acks_late=True)
+def refresh_stats(full: bool = False) -> dict | None:
+    """Refresh the pre-aggregated summary rows (every minute; `full` nightly). Idempotent; a run
+    that finds another one in progress does nothing."""
+    from .stats import refresh_stats as run
+
+    return run(full=full, wait=False)

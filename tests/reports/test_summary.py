@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
+from complaints.models import Complaint
 from reports.selectors import sla_summary
+from reports.stats import refresh_stats
+
+from .conftest import t
 
 URL = "/api/v1/sla/summary/"
 S01_MARCH = {"station": "S01", "from": "2026-03-01", "to": "2026-03-15"}
@@ -110,11 +115,49 @@ def test_station_staff_see_only_their_own_station(march, api, users):
 
 
 @pytest.mark.django_db
-def test_summary_runs_a_fixed_handful_of_queries(march, users, django_assert_max_num_queries):
-    # station lookup, categories, stations, the grouped period query, open now per station,
-    # repair orders per area, overdue orders, the 30-day trend (+ the user's groups/profile)
+@pytest.mark.parametrize("live", ["", "true"])
+def test_summary_runs_a_fixed_handful_of_queries(march, users, live, django_assert_max_num_queries):
+    refresh_stats()
+    # user's groups, station lookup, stats state, the period's groups, open now per station,
+    # categories, stations, repair orders per area, overdue orders, the 30-day trend
     with django_assert_max_num_queries(11):
-        sla_summary(user=users["manager"], filters={**S01_MARCH, "trend": "30"})
+        sla_summary(user=users["manager"], filters={**S01_MARCH, "trend": "30", "live": live})
+
+
+@pytest.mark.django_db
+def test_daily_rows_give_the_same_figures_as_the_complaints(march, users, frozen):
+    live = sla_summary(user=users["manager"], filters={"from": "2026-02-01", "to": "2026-03-20", "trend": "20",
+                                                       "live": "true"})
+    assert live["source"] == "complaints"
+    fast = sla_summary(user=users["manager"], filters={"from": "2026-02-01", "to": "2026-03-20", "trend": "20"})
+    assert fast["source"] == "daily rows"  # the first request built them
+    for key in ("now", "totals", "deadlines", "by_station", "by_category_class", "by_grade", "by_channel",
+                "arrival", "trend", "effective", "repeat", "satisfaction"):
+        assert fast[key] == live[key], key
+
+
+@pytest.mark.django_db
+def test_daily_rows_follow_changes_at_the_next_refresh(march, users, frozen):
+    refresh_stats()
+    # c5 is resolved on time and c6 called back: both move days that still had open complaints
+    Complaint.objects.filter(number="TS202603150001").update(status="resolved", resolved_at=t(3, 20, 9),
+                                                             callback_due_at=t(3, 21, 9))
+    Complaint.objects.filter(number="TS202603050001").update(status="closed", callback_at=t(3, 20, 10),
+                                                             closed_at=t(3, 20, 10), satisfaction="satisfied")
+    with time_machine.travel(t(3, 20, 12, 1), tick=False):
+        result = refresh_stats()
+        assert result["days"] == 5  # days with open complaints then or now: 02-20, 03-05, 03-10, 03-14, 03-15
+        fast = sla_summary(filters=S01_MARCH)
+        live = sla_summary(filters={**S01_MARCH, "live": "true"})
+    assert fast["deadlines"] == live["deadlines"] and fast["now"] == live["now"]
+    assert fast["deadlines"]["resolve"]["on_time"] == 3 and fast["deadlines"]["callback"]["on_time"] == 2
+    assert fast["now"]["open"] == 4
+
+
+@pytest.mark.django_db
+def test_stale_daily_rows_are_refreshed_by_the_next_summary(march, users, frozen):
+    refresh_stats(now=t(3, 20, 11))  # more than three minutes ago
+    assert sla_summary(filters=S01_MARCH)["as_of"].startswith("2026-03-20T12:00")
 
 
 @pytest.mark.django_db
