@@ -15,6 +15,8 @@ SCHEDULE = {
                             "reports", 3 * 3600),
     "build-monthly-report": ("reports.build_reports", {"minute": "0", "hour": "6", "day_of_month": "1"},
                              "reports", 3 * 3600),
+    "refresh-report-stats": ("reports.refresh_stats", {"minute": "*"}, "reports", 55),
+    "rebuild-report-stats": ("reports.refresh_stats", {"minute": "5", "hour": "0"}, "reports", 3 * 3600),
     "remind-visits": ("grading.remind_visits", {"minute": "30", "hour": "7"}, "default", 3 * 3600),
     "purge-idempotency-keys": ("workorders.purge_idempotency_keys", {"minute": "40", "hour": "3"}, "default",
                                3 * 3600),
@@ -25,4 +27,5 @@ SCHEDULE_KWARGS = {
     "build-daily-report": {"kind": "daily"},
     "build-weekly-report": {"kind": "weekly"},
     "build-monthly-report": {"kind": "monthly"},
+    "rebuild-report-stats": {"full": True},
 }

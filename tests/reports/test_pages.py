@@ -100,3 +100,20 @@ def test_my_work_lists_the_handlers_open_complaints_nearest_deadline_first(march
     assert client.get("/my-work/").context["items"] == []
     client.force_login(users["crew"])
     assert client.get("/my-work/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_repeat_warning_for_three_complaints_in_thirty_days(march, client, users, station):
+    from reports.selectors import repeat_warnings
+    from tests.complaints.factories import ComplaintFactory
+    from tests.customers.factories import CustomerFactory
+
+    who = CustomerFactory(station=station, name="赵先生")
+    first = ComplaintFactory(station=station, customer=who, received_at=t(3, 1))
+    second = ComplaintFactory(station=station, customer=who, received_at=t(3, 8), repeat_of=first)
+    assert repeat_warnings() == []  # two are not yet a warning
+    ComplaintFactory(station=station, customer=who, received_at=t(3, 18), repeat_of=second)
+    assert [(w["account_no"], w["count"]) for w in repeat_warnings()] == [(who.account_no, 3)]
+    ComplaintFactory(station=station, customer=None, complainant_phone="13800009999", received_at=t(2, 1))
+    client.force_login(users["manager"])
+    assert "赵先生" in client.get("/dashboard/").content.decode()
