@@ -24,6 +24,3 @@ def other_crew(users, other_station):
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
-
-# The Playwright fixtures live in tests/browser/conftest.py; the crew journey (test_browser.py)
-# sits with the other work-order tests.
