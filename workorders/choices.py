@@ -79,4 +79,5 @@ EVENT_LABELS = {
     "complete": _("Completed"),
     "cancel": _("Cancelled"),
     "photo_added": _("Photo added"),
+    "escalated": _("Escalated (deadline)"),
 }
