@@ -60,8 +60,9 @@ def recipients_for(level: int, info, *, managers: set[int], leaders: set[int]) -
 
 
 def _line(source, esc, info) -> str:
-    return f"[{EscalationLevel(esc.level).label}] {source.subject_type_label} {info.label} · " \
-           f"{DeadlineKind(esc.kind).label}"
+    """"[Breached] Complaint TS202603020001 · Acknowledge" (in the site's language)."""
+    return (f"[{EscalationLevel(esc.level).label}] {SubjectType(source.subject_type).label} {info.label} · "
+            f"{DeadlineKind(esc.kind).label}")
 
 
 def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
@@ -95,7 +96,7 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
             first_id = min(esc.id for _s, esc, _i in items)
             if len(items) == 1:
                 source, esc, info = items[0]
-                subject = _line(_Labelled(source), esc, info)
+                subject = _line(source, esc, info)
                 body = _("Deadline %(due)s. Open it to act or acknowledge the escalation.") % {
                     "due": timezone.localtime(esc.due_at).strftime("%Y-%m-%d %H:%M") if esc.due_at else "-"}
                 link = info.link
@@ -107,7 +108,7 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                 parts = ", ".join(f"{EscalationLevel(level).label} {n}" for level, n in sorted(counts.items(),
                                                                                                  reverse=True))
                 subject = _("SLA digest: %(n)d new escalations (%(parts)s)") % {"n": len(items), "parts": parts}
-                lines = [_line(_Labelled(s), e, i) for s, e, i in items[:DIGEST_LINES]]
+                lines = [_line(s, e, i) for s, e, i in items[:DIGEST_LINES]]
                 if len(items) > DIGEST_LINES:
                     lines.append(_("… and %(n)d more in the escalation inbox") % {"n": len(items) - DIGEST_LINES})
                 body = "\n".join(lines)
@@ -118,13 +119,6 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                              "urgent": top >= 3 or any(i.urgent for _s, _e, i in items),
                              "channels": CHANNELS_BY_LEVEL[top]})
     return outbox_write(messages, now=now)
-
-
-class _Labelled:
-    """A source with a translated label of its subject type (for message lines)."""
-
-    def __init__(self, source):
-        self.subject_type_label = SubjectType(source.subject_type).label
 
 
 # --- the inbox ---------------------------------------------------------------------------------

@@ -32,13 +32,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
-from .choices import ComplaintChannel, ComplaintSeverity, ComplaintStatus, EscalationLevel, SubjectType
+from .choices import (
+    ComplaintChannel,
+    ComplaintSeverity,
+    ComplaintStatus,
+    DeadlineKind,
+    EscalationLevel,
+    SubjectType,
+)
 from .models import Complaint, ComplaintEvent, Escalation
 
 log = logging.getLogger("complaints.sweep")
@@ -46,12 +55,13 @@ log = logging.getLogger("complaints.sweep")
 SEVERE_AFTER = timedelta(hours=24)
 LEVELS = (EscalationLevel.WARNING, EscalationLevel.BREACHED, EscalationLevel.SEVERE)
 
+# Stored on the escalation in the site's language (the sweep runs under LANGUAGE_CODE).
 REASONS = {
-    1: "warning fraction of the time to the deadline passed",
-    2: "deadline passed unmet",
-    3: "unmet 24 hours after the breach",
+    1: _("The warning share of the time to the deadline has passed."),
+    2: _("The deadline passed unmet."),
+    3: _("Still unmet 24 hours after the breach."),
 }
-REASON_SEVERE_AT_ONCE = "breach of a major or forwarded complaint"
+REASON_SEVERE_AT_ONCE = _("Breach of a major or forwarded complaint: severe at once.")
 
 
 @dataclass(frozen=True)
@@ -159,10 +169,10 @@ def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.Que
         qs = qs.filter(late, **{flag: True})
     has_it = Escalation.objects.filter(subject_type=source.subject_type, subject_id=OuterRef("pk"),
                                        kind=source.kind, level=level)
-    reason = Value(REASONS[level])
+    reason = Value(str(REASONS[level]))
     if level == EscalationLevel.SEVERE and source.severe_at_once_q is not None:
         reason = Case(When(source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER}),
-                           then=Value(REASON_SEVERE_AT_ONCE)), default=Value(REASONS[level]))
+                           then=Value(str(REASON_SEVERE_AT_ONCE))), default=Value(str(REASONS[level])))
     complaint = F(source.complaint_field) if source.complaint_field else Cast(Value(None), models.BigIntegerField())
     return (qs.filter(~Exists(has_it))
             .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
@@ -214,7 +224,7 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
     from .escalations import notify_escalations
 
     new_by_source: dict[str, list[NewEscalation]] = {}
-    with transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         for source in sources():
             new: list[NewEscalation] = []
             for level in LEVELS:
@@ -286,7 +296,7 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
     ComplaintEvent.objects.bulk_create([
         ComplaintEvent(complaint_id=e.subject_id, at=now, kind="escalated",
-                       note=f"{e.kind} L{e.level} {EscalationLevel(e.level).label}",
+                       note=f"{DeadlineKind(e.kind).label} · {EscalationLevel(e.level).label}",
                        data={"escalation": e.id, "deadline": e.kind, "level": e.level,
                              "due_at": e.due_at.isoformat() if e.due_at else None})
         for e in new

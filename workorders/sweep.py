@@ -18,7 +18,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from complaints.choices import EscalationLevel, SubjectType
+from complaints.choices import DeadlineKind, EscalationLevel, SubjectType
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, register
 
 from .choices import BEFORE_ARRIVAL, WorkOrderKind, WorkOrderStatus
@@ -42,7 +42,7 @@ def describe_work_orders(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
     WorkOrderEvent.objects.bulk_create([
         WorkOrderEvent(work_order_id=e.subject_id, at=now, kind="escalated",
-                       note=f"{e.kind} L{e.level} {EscalationLevel(e.level).label}",
+                       note=f"{DeadlineKind(e.kind).label} · {EscalationLevel(e.level).label}",
                        data={"escalation": e.id, "deadline": e.kind, "level": e.level,
                              "due_at": e.due_at.isoformat() if e.due_at else None})
         for e in new

@@ -98,7 +98,7 @@ def test_breach_of_a_major_or_forwarded_complaint_is_severe_at_once(extra, users
     sweep_at(due)
     assert levels(c) == [("resolve", 1), ("resolve", 2), ("resolve", 3)]
     esc = Escalation.objects.get(subject_id=c.pk, level=3)
-    assert "major or forwarded" in esc.reason
+    assert esc.reason == "重大或越级投诉超期：立即升级为严重。"
 
 
 def test_paused_complaint_does_not_escalate_and_resume_moves_the_deadline(users, station):
