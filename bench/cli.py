@@ -160,6 +160,7 @@ def main(argv=None) -> int:  # noqa: C901 - the run, step by step
             continue
         _say(f"\n=== {scenario.name}: {scenario.title}")
         t = time.perf_counter()
+        load_before = os.getloadavg()[0]
         missing = scenario.missing()
         if missing:
             result = [Figure(scenario=scenario.name, measure="-", unit="", status=SKIPPED,
@@ -176,16 +177,20 @@ def main(argv=None) -> int:  # noqa: C901 - the run, step by step
             f.finish()
             _say(f"    {f.measure}: {f.value if f.value is not None else '-'} {f.unit}  target {f.target or '-'}"
                  f"  -> {f.status} {f.note}")
+        for f in result:  # other work on the machine moves every figure: keep the load beside them
+            f.details.setdefault("loadavg_1min", [round(load_before, 2), round(os.getloadavg()[0], 2)])
         figures += result
         phases[f"scenario:{scenario.name}"] = time.perf_counter() - t
 
     total = time.perf_counter() - started
     _say("\n" + table(figures))
-    _say(f"\nbench: total {total:.0f} s (scale {scale.name})")
+    _say(f"\nbench: total {total:.0f} s (scale {scale.name}); load average now "
+         + " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores")
     now = datetime.now(UTC)
     payload = {
         "date": f"{now:%Y-%m-%d}", "finished_at": now.isoformat(timespec="seconds"), "scale": scale.name,
-        "commit": git_commit(), "machine": machine() | {"postgresql": ctx.pg_version()},
+        "commit": git_commit(),
+        "machine": machine() | {"postgresql": ctx.pg_version(), "loadavg_at_end": os.getloadavg()},
         "dataset": ds.as_dict(), "phases_seconds": {k: round(v, 2) for k, v in phases.items()},
         "total_seconds": round(total, 1), "figures": [f.as_dict() for f in figures],
     }

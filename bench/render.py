@@ -20,8 +20,8 @@ def markdown(payload: dict) -> str:
         f"Machine: {m.get('nproc')} cores ({m.get('cpu', '?')}), {m.get('memory_gib')} GiB, "
         f"PostgreSQL {m.get('postgresql', '?')}, Python {m.get('python')}.",
         "",
-        "| scenario | measure | figure | median | min | max | runs | queries | target | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | measure | figure | median | min | max | runs | queries | target | verdict | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for f in payload.get("figures", []):
         unit = f" {f['unit']}" if f.get("unit") else ""
@@ -29,11 +29,13 @@ def markdown(payload: dict) -> str:
         verdict = f"**{f['status']}**" if f["status"] in ("FAIL", "ERROR") else f["status"]
         if f.get("note"):
             verdict += f" {f['note']}"
+        la = (f.get("details") or {}).get("loadavg_1min")
+        load = f"{la[0]:.1f}→{la[1]:.1f}" if la else "-"
         lines.append(
             f"| {f['scenario']} | {f['measure']} | {value} | {_fmt(f.get('median'), f.get('unit', ''))} | "
             f"{_fmt(f.get('min'), f.get('unit', ''))} | {_fmt(f.get('max'), f.get('unit', ''))} | "
             f"{f.get('runs') or '-'} | {f.get('queries') if f.get('queries') is not None else '-'} | "
-            f"{f.get('target') or '-'} | {verdict} |")
+            f"{f.get('target') or '-'} | {verdict} | {load} |")
     return "\n".join(lines)
 
 

@@ -29,6 +29,14 @@ class SlaSummary(Scenario):
     feature = "SLA summary and dashboard (reports app)"
     requires = ("reports.api.views:SlaSummaryView", "reports.views:dashboard")
 
+    @property
+    def refresh(self):
+        try:
+            from reports.stats import refresh_stats
+        except ImportError:
+            return None
+        return refresh_stats
+
     def _measure(self, client, url, runs, **headers) -> tuple[list[float], int, int]:
         client.get(url, **headers)  # warm-up, untimed
         samples, queries, status = [], 0, 200
@@ -50,12 +58,26 @@ class SlaSummary(Scenario):
         client = Client()
         figures = []
         station = ctx.ds.stations[0]["code"]
-        for label, query in (("all stations", ""), (f"station {station}", f"&station={station}")):
+        live_variants = []
+        if self.refresh is not None:
+            # the summary reads pre-aggregated daily rows kept fresh by beat (reports.refresh_stats
+            # every minute, a full rebuild nightly): build them as production would, and time both
+            t = ctx.timed(self.refresh, full=True)
+            figures.append(Figure(scenario=self.name, measure="reports refresh_stats full rebuild (nightly)",
+                                  unit="s", samples=[t.seconds], queries=t.queries, details={"result": t.result}))
+            minute = [ctx.timed(self.refresh) for _ in range(3)]
+            figures.append(Figure(scenario=self.name, measure="reports refresh_stats incremental (every minute)",
+                                  unit="s", samples=[m.seconds for m in minute],
+                                  queries=max(m.queries for m in minute), target="< 60 s (its beat interval)",
+                                  limit=60.0))
+            live_variants = [("all stations, live=true", "&live=true")]
+        for label, query in (("all stations", ""), (f"station {station}", f"&station={station}"), *live_variants):
             url = f"/api/v1/sla/summary/?from={first}&to={last}{query}"
             samples, queries, status = self._measure(client, url, runs, **auth)
+            live = "live" in query
             fig = Figure(scenario=self.name, measure=f"GET /api/v1/sla/summary/ month {first:%Y-%m}, {label}",
-                         unit="ms", samples=samples, target=f"< {SUMMARY_MS:.0f} ms (median)", limit=SUMMARY_MS,
-                         queries=queries)
+                         unit="ms", samples=samples, target="" if live else f"< {SUMMARY_MS:.0f} ms (median)",
+                         limit=None if live else SUMMARY_MS, queries=queries)
             if status != 200:
                 fig.status, fig.note = "FAIL", f"answered {status}"
             figures.append(fig)
