@@ -20,6 +20,7 @@ urgent wait until the end of the quiet period; in-app rows and urgent rows go at
 from __future__ import annotations
 
 import logging
+import time as _time
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -221,8 +222,10 @@ def deliver_one(row: Notification, now: datetime, result: DeliveryResult) -> Non
     result.sent += 1
 
 
-def deliver_due(now: datetime | None = None, *, max_batches: int = 50) -> DeliveryResult:
-    """Deliver everything due now: in-app in one UPDATE, e-mail/SMS claimed in batches."""
+def deliver_due(now: datetime | None = None, *, max_batches: int = 50, budget: float = 240.0) -> DeliveryResult:
+    """Deliver everything due now: in-app in one UPDATE, e-mail/SMS claimed in batches. Stops
+    claiming after `budget` seconds (well inside the task's time limit; the next run goes on)."""
+    started = _time.monotonic()
     now_is_real = now is None
     now = now or timezone.now()
     result = DeliveryResult()
@@ -235,7 +238,7 @@ def deliver_due(now: datetime | None = None, *, max_batches: int = 50) -> Delive
             break
         for row in rows:
             deliver_one(row, at, result)
-        if len(rows) < BATCH:
+        if len(rows) < BATCH or _time.monotonic() - started > budget:
             break
     if result or result.deferred:
         log.info("send_notifications sent=%s retried=%s failed=%s deferred=%s",
