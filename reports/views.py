@@ -149,7 +149,9 @@ def approve_extension(request, pk: int):
     due_at = ext.requested_due_at
     if due_raw:
         try:
-            due_at = timezone.make_aware(datetime.fromisoformat(due_raw))
+            due_at = datetime.fromisoformat(due_raw)
+            if timezone.is_naive(due_at):
+                due_at = timezone.make_aware(due_at)
         except ValueError:
             messages.error(request, _("Enter the new deadline as a date and time."))
             return redirect("dashboard")
