@@ -34,7 +34,7 @@ class WorkOrderPhotoSerializer(serializers.ModelSerializer):
         model = WorkOrderPhoto
         fields = ["id", "url", "content_type", "size", "sha256", "uploaded_by", "created_at", "client_at"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return f"/work-orders/{obj.work_order.number}/photos/{obj.pk}/"
 
 
@@ -80,26 +80,26 @@ class WorkOrderCrewSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at"]
         read_only_fields = fields
 
-    def get_customer_name(self, obj):
+    def get_customer_name(self, obj) -> str:
         return obj.contact_name or (obj.customer.name if obj.customer_id else "")
 
-    def get_customer_phone(self, obj):
+    def get_customer_phone(self, obj) -> str:
         return obj.contact_phone or (obj.customer.phone if obj.customer_id else "")
 
-    def get_complaint_number(self, obj):
+    def get_complaint_number(self, obj) -> str | None:
         return obj.complaint.number if obj.complaint_id else None
 
-    def get_complaint_summary(self, obj):
+    def get_complaint_summary(self, obj) -> str:
         if not obj.complaint_id:
             return ""
         c = obj.complaint
         text = c.description if len(c.description) <= 200 else c.description[:199] + "…"
         return f"{c.category.name}: {text}" if c.category_id else text
 
-    def get_allowed_actions(self, obj):
+    def get_allowed_actions(self, obj) -> list[str]:
         return allowed_actions(obj.status)
 
-    def get_next_action(self, obj):
+    def get_next_action(self, obj) -> str | None:
         return CREW_NEXT_ACTION.get(obj.status)
 
 
@@ -114,7 +114,7 @@ class WorkOrderSerializer(WorkOrderCrewSerializer):
                   "contact_name", "contact_phone", "cancel_reason", "created_by"]
         read_only_fields = fields
 
-    def get_customer_account_no(self, obj):
+    def get_customer_account_no(self, obj) -> str | None:
         return obj.customer.account_no if obj.customer_id else None
 
 
