@@ -18,7 +18,7 @@ from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .choices import ComplaintStatus, EventKind, ExtensionStatus
+from .choices import OPEN_STATUSES, ComplaintStatus, EventKind, ExtensionStatus
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .models import ComplaintCategory
@@ -162,6 +162,9 @@ def complaint_detail(request, number):
         "escalations": selectors.complaint_escalations(complaint=complaint),
         "can_mark_typical": has_role(request.user, MANAGER),
         "letter": _letter_available(complaint),
+        # Work orders reach complaints only through their reverse relation (workorders -> complaints).
+        "work_orders": list(complaint.work_orders.select_related("crew")) if hasattr(complaint, "work_orders") else [],
+        "can_create_work_order": complaint.status in OPEN_STATUSES and has_role(request.user, HANDLER, MANAGER),
     })
 
 

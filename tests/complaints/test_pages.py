@@ -106,3 +106,19 @@ def test_the_customer_card_lists_the_customers_complaints(users, station):
     complaint = ComplaintFactory(station=station, customer=customer)
     page = client_for(users["counter"]).get(f"/customers/{customer.account_no}/").content.decode()
     assert complaint.number in page
+
+
+def test_detail_page_links_to_a_new_work_order_and_lists_the_complaints_orders(client, users, station):
+    from tests.complaints.factories import ComplaintFactory
+    from workorders.models import WorkOrder
+
+    complaint = ComplaintFactory(station=station, acknowledged=True)
+    WorkOrder.objects.create(number="GD202611250999", kind="repair", complaint=complaint, station=station,
+                             address="城东路1号", area_type="urban", status="created")
+    client.force_login(users["handler"])
+    page = client.get(f"/complaints/{complaint.number}/").content.decode()
+    assert f"/work-orders/new/?complaint={complaint.number}" in page
+    assert "GD202611250999" in page
+    client.force_login(users["counter"])
+    page = client.get(f"/complaints/{complaint.number}/").content.decode()
+    assert "/work-orders/new/" not in page
