@@ -129,10 +129,12 @@ def crew(spec: dict) -> dict:
 
     def walk(http_: Http, rng: random.Random, order: dict, lat: list) -> None:
         oid, status, version = order["id"], order["status"], order["version"]
-        for _ in range(20):  # at most a few conflicts per step
+        for attempt in range(20):  # at most a few conflicts per step
             action = NEXT.get(status)
             if action is None:
                 return
+            if attempt:  # the crew member's time to tap (the first tap of the shared order races)
+                time.sleep(rng.uniform(*spec.get("think", (0, 0))))
             key = str(uuid.UUID(int=rng.getrandbits(128)))
             body = {"version": version, **EXTRA.get(action, {})}
             path = f"/api/v1/work-orders/{oid}/{action}/"

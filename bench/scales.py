@@ -25,6 +25,9 @@ class Scale:
     # crew load: concurrent tablets and orders each walks through
     tablets: int = 50
     orders_per_tablet: int = 6
+    # seconds a crew member takes between two taps (uniform in this range): tablets in vans do
+    # not fire back to back; the races on the shared orders still happen
+    crew_think: tuple[float, float] = (0.5, 1.5)
     # list requests measured (for the p95)
     list_requests: int = 60
     # SLA sweep: crossings per timed sweep, and the open counts of the growth series
@@ -37,7 +40,7 @@ SCALES = {
     "tiny": Scale(
         name="tiny", customers=1_500, complaints=6_000, open_complaints=600, work_orders=600,
         handlers_per_station=3, crews_per_station=4, account_managers_per_station=2, runs=2,
-        intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, list_requests=12,
+        intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, crew_think=(0.05, 0.2), list_requests=12,
         sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1,
     ),
     "small": Scale(

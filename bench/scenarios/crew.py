@@ -62,7 +62,9 @@ class CrewUpdates(Scenario):
         tablets, order_ids = self.prepare(ctx)
         workers, threads = gunicorn_shape(ctx)
         base = ctx.gunicorn(workers=workers, threads=threads)
-        res = ctx.loadgen({"mode": "crew", "base": base, "tablets": tablets, "replay_rate": 0.1}, timeout=600)
+        think = ctx.scale.crew_think
+        res = ctx.loadgen({"mode": "crew", "base": base, "tablets": tablets, "replay_rate": 0.1,
+                           "think": list(think)}, timeout=600)
         ctx.cleanup()
         lat = res["latencies_ms"]
         five = sum(v for k, v in res["statuses"].items() if k.startswith("5"))
@@ -78,13 +80,15 @@ class CrewUpdates(Scenario):
         details = {k: res[k] for k in ("steps_done", "conflicts", "replays", "replay_mismatch", "server_errors")}
         details.update(orders=len(order_ids), tablets=len(tablets), statuses=res["statuses"],
                        problems=res["problems"][:5], not_completed=not_done[:10], wrong_event_count=wrong_events[:10],
-                       elapsed_s=round(res["elapsed"], 2))
+                       elapsed_s=round(res["elapsed"], 2), think_s=list(think),
+                       requests_per_s=round(len(lat) / res["elapsed"], 1) if res["elapsed"] else None)
         note = ""
         if lost:
             note = (f"{len(not_done)} not completed, {len(wrong_events)} with wrong step events, "
                     f"{res['replay_mismatch']} replay mismatches, {len(res['problems'])} refused")
         return [
-            Figure(scenario=self.name, measure=f"POST /api/v1/work-orders/{{id}}/<step>/ p95 ({len(tablets)} tablets)",
+            Figure(scenario=self.name, measure=f"POST /api/v1/work-orders/{{id}}/<step>/ p95 ({len(tablets)} tablets, "
+                                               f"{think[0]:g}-{think[1]:g} s between taps)",
                    unit="ms", samples=lat, value=percentile(lat, 95), target=f"< {P95_MS:.0f} ms", limit=P95_MS,
                    details=details),
             Figure(scenario=self.name, measure="5xx answers", unit="count", value=five, target="0",
