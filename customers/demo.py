@@ -201,7 +201,7 @@ def load_base_data(today: date | None = None) -> dict[str, int]:
         created["stations"] += new
     groups = {g.name: g for g in Group.objects.all()}
     users = {}
-    for du in demo_users():
+    for number, du in enumerate(demo_users(), start=1):
         user, new = User.objects.get_or_create(username=du.username, defaults={
             "first_name": du.name, "email": f"{du.username}@example.com",
             "is_staff": du.role == ADMIN, "is_superuser": du.role == ADMIN})
@@ -211,7 +211,9 @@ def load_base_data(today: date | None = None) -> dict[str, int]:
             group = groups.get(du.role) or Group.objects.get_or_create(name=du.role)[0]
             user.groups.add(group)
             StaffProfile.objects.update_or_create(user=user, defaults={
-                "station": stations.get(du.station), "leadership": du.leadership, "manager_tier": du.tier})
+                "station": stations.get(du.station), "leadership": du.leadership, "manager_tier": du.tier,
+                # a mobile number, so SMS notifications of the demo reach the console backend
+                "phone": f"1390000{number:04d}"})
             created["users"] += 1
         users[du.username] = user
         if du.head_of and stations[du.head_of].head_id is None:
