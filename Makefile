@@ -44,8 +44,13 @@ test: install-test lint
 bench: install-test
 	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS) $(ARGS)
 
+APPS := customers complaints workorders grading reports
+# Each app owns its catalog (<app>/locale/); the root catalog (locale/) covers servicecenter/ and
+# the project-wide templates/ only.
 messages: install
-	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var && $(PY) manage.py compilemessages --ignore=.venv
+	for app in $(APPS); do (cd $$app && ../$(VENV)/bin/django-admin makemessages -l zh_Hans -l en && ../$(VENV)/bin/django-admin compilemessages); done
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests $(foreach a,$(APPS),--ignore=$(a))
+	$(PY) manage.py compilemessages --ignore=.venv $(foreach a,$(APPS),--ignore=$(a))
 
 clean:
 	rm -rf var/test_* var/broker
