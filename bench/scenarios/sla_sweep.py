@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.utils import timezone
 
 from ..report import FAIL, OK, Figure
@@ -26,15 +26,23 @@ FLAT_RATIO = 2.0
 
 
 def crossing_time(after, k: int):
-    """The time by which k more stored warning/deadline times of open items will have passed."""
-    from complaints.sweep import sources
+    """The time by which k more stored warning, deadline and severe (deadline + 24 h) times of
+    open items will have passed."""
+    from complaints.sweep import SEVERE_AFTER, sources
 
     parts, params = [], []
     for src in sources():
-        for col in (src.warn_field, src.due_field):
-            qs = (src.model._default_manager.filter(src.open_q, **{src.breached_field: False, f"{col}__gt": after})
-                  .annotate(bench_t=F(col)).values("bench_t").order_by())
-            sql, p = qs.query.sql_with_params()
+        manager = src.model._default_manager
+        querysets = [
+            manager.filter(src.open_q, **{src.breached_field: False, f"{col}__gt": after}).annotate(bench_t=F(col))
+            for col in (src.warn_field, src.due_field)]
+        # level 3: still unmet SEVERE_AFTER after the deadline
+        querysets.append(manager.filter(src.open_q, **{src.breached_field: True,
+                                                       f"{src.due_field}__gt": after - SEVERE_AFTER})
+                         .annotate(bench_t=ExpressionWrapper(F(src.due_field) + SEVERE_AFTER,
+                                                             output_field=DateTimeField())))
+        for qs in querysets:
+            sql, p = qs.values("bench_t").order_by().query.sql_with_params()
             parts.append(f"({sql})")
             params += p
     with connection.cursor() as cur:
