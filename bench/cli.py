@@ -105,6 +105,7 @@ def main(argv=None) -> int:  # noqa: C901 - the run, step by step
     var_dir = tempfile.mkdtemp(prefix="servicecenter-bench-")
     env = db.child_env(url, var_dir)
     started = time.perf_counter()
+    commit = git_commit()  # the code measured (taken now: the tree may move during a long run)
     phases: dict[str, float] = {}
     _say(f"bench: scale={scale.name} seed={args.seed} database={db.db_name(url)} anchor={anchor:%Y-%m-%d %H:%M}Z")
 
@@ -189,7 +190,7 @@ def main(argv=None) -> int:  # noqa: C901 - the run, step by step
     now = datetime.now(UTC)
     payload = {
         "date": f"{now:%Y-%m-%d}", "finished_at": now.isoformat(timespec="seconds"), "scale": scale.name,
-        "commit": git_commit(),
+        "commit": commit,
         "machine": machine() | {"postgresql": ctx.pg_version(), "loadavg_at_end": os.getloadavg()},
         "dataset": ds.as_dict(), "phases_seconds": {k: round(v, 2) for k, v in phases.items()},
         "total_seconds": round(total, 1), "figures": [f.as_dict() for f in figures],

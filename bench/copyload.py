@@ -145,6 +145,21 @@ def reset_sequence(model: type[models.Model]) -> None:
             [table, pk])
 
 
+class fk_checks_off:
+    """Skip foreign-key triggers while loading generated rows (they are consistent by construction);
+    `session_replication_role = replica` needs a superuser, as the bench database's owner is."""
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        return self
+
+    def __exit__(self, *exc):
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        return False
+
+
 class indexes_dropped:
     """Drop a table's plain indexes (not those backing constraints) while loading, rebuild after:
     building an index once is much faster than maintaining it row by row."""

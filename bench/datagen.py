@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from tqdm import tqdm
 
-from .copyload import NULL, copy_model, esc, fmt, indexes_dropped, reset_sequence
+from .copyload import NULL, copy_model, esc, fk_checks_off, fmt, indexes_dropped, reset_sequence
 from .scales import Scale
 
 LOCAL = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
@@ -276,7 +276,7 @@ class Generator:
                        esc(name[:3]), _b(dual_power), _b(dual_circuit), important, _b(pv), _b(ev), grade, "auto",
                        _id(am), now, now)
 
-        with indexes_dropped(Customer):
+        with indexes_dropped(Customer), fk_checks_off():
             count, _ = copy_model(Customer, cols, rows(), total=n, desc="customers", progress=self.progress)
         reset_sequence(Customer)
         self.ds.counts["customers"] = count
@@ -315,7 +315,7 @@ class Generator:
                     amount = round(base * season[j] * rng.uniform(0.8, 1.2), 2)
                     yield (str(rid), str(i + 1), p, f"{amount / price:.2f}", f"{amount:.2f}", now, now)
 
-        with indexes_dropped(ConsumptionRecord):
+        with indexes_dropped(ConsumptionRecord), fk_checks_off():
             count, _ = copy_model(ConsumptionRecord, cols, rows(), total=n, desc="consumption",
                                   progress=self.progress)
         reset_sequence(ConsumptionRecord)
@@ -533,12 +533,8 @@ class Generator:
                     _ts(received), _ts(closed_at or cb_at or res_at or ack_at or received),
                 )
 
-        with indexes_dropped(Complaint), connection.cursor() as cur:
-            cur.execute("SET session_replication_role = replica")  # generated rows are consistent: skip FK triggers
-            try:
-                count, _ = copy_model(Complaint, cols, rows(), total=n, desc="complaints", progress=self.progress)
-            finally:
-                cur.execute("SET session_replication_role = DEFAULT")
+        with indexes_dropped(Complaint), fk_checks_off():
+            count, _ = copy_model(Complaint, cols, rows(), total=n, desc="complaints", progress=self.progress)
         reset_sequence(Complaint)
         self.ds.counts["complaints"] = count
         self.ds.counts["open_complaints"] = n_open
@@ -546,13 +542,9 @@ class Generator:
         esc_cols = ["id", "subject_type", "subject_id", "complaint_id", "station_id", "kind", "level", "due_at",
                     "reason", "acknowledged_by_id", "acknowledged_at", "created_at", "updated_at"]
         lines = esc_buf.getvalue().splitlines()
-        with indexes_dropped(Escalation), connection.cursor() as cur:
-            cur.execute("SET session_replication_role = replica")
-            try:
-                count, _ = copy_model(Escalation, esc_cols, (ln.split("\t") for ln in lines), total=len(lines),
-                                      desc="escalations", progress=self.progress)
-            finally:
-                cur.execute("SET session_replication_role = DEFAULT")
+        with indexes_dropped(Escalation), fk_checks_off():
+            count, _ = copy_model(Escalation, esc_cols, (ln.split("\t") for ln in lines), total=len(lines),
+                                  desc="escalations", progress=self.progress)
         reset_sequence(Escalation)
         self.ds.counts["escalations"] = count
         self._pauses(pause_rows)
@@ -657,12 +649,8 @@ class Generator:
                     "已完成抢修，恢复供电。" if comp else "", str(reached + 1), _ts(created), _ts(t),
                 )
 
-        with indexes_dropped(WorkOrder), connection.cursor() as cur:
-            cur.execute("SET session_replication_role = replica")
-            try:
-                count, _ = copy_model(WorkOrder, cols, rows(), total=n, desc="work orders", progress=self.progress)
-            finally:
-                cur.execute("SET session_replication_role = DEFAULT")
+        with indexes_dropped(WorkOrder), fk_checks_off():
+            count, _ = copy_model(WorkOrder, cols, rows(), total=n, desc="work orders", progress=self.progress)
         reset_sequence(WorkOrder)
         DailySequence.objects.bulk_create([DailySequence(prefix="GD", day=d, last=v) for d, v in seq.items()],
                                           batch_size=1000)
