@@ -31,5 +31,4 @@ urlpatterns = [
     path("", include("workorders.urls")),
     path("", include("grading.urls")),
     path("", include("reports.urls")),
-    path("", include("servicecenter.placeholder_urls")),
 ]

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -17,10 +16,3 @@ def healthz(request):
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-@login_required
-def placeholder(request, title):
-    from django.shortcuts import render
-
-    return render(request, "placeholder.html", {"title": title})
