@@ -337,6 +337,9 @@ class Escalation(TimeStamped):
                                   related_name="escalations")
     station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations")
     kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
+    # Which run of the deadline: a reopened complaint gets a new resolve (and callback) clock,
+    # which escalates again (cycle = the complaint's reopen_count at the time).
+    cycle = models.PositiveSmallIntegerField(default=0, db_default=0)
     level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
     due_at = models.DateTimeField(_("deadline"))
     reason = models.CharField(max_length=200, blank=True, default="")
@@ -347,7 +350,7 @@ class Escalation(TimeStamped):
     class Meta:
         ordering = ["-level", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "level"],
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "cycle", "level"],
                                     name="complaints_escalation_unique_level"),
         ]
         indexes = [

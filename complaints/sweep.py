@@ -109,6 +109,9 @@ class DeadlineSource:
     severe_at_once_q: Q | None = None
     complaint_field: str | None = None  # the escalation's `complaint` (complaint sources: "pk")
     station_field: str = "station_id"
+    # The field numbering the runs of this deadline (complaints: reopen_count — a reopened
+    # complaint's new resolve clock escalates again); None: the deadline runs once.
+    cycle_field: str | None = None
 
     @property
     def key(self) -> str:
@@ -167,8 +170,10 @@ def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.Que
         if source.severe_at_once_q is not None:
             late |= source.severe_at_once_q & Q(**{f"{due}__lte": now})
         qs = qs.filter(late, **{flag: True})
+    cycle = F(source.cycle_field) if source.cycle_field else Value(0)
     has_it = Escalation.objects.filter(subject_type=source.subject_type, subject_id=OuterRef("pk"),
-                                       kind=source.kind, level=level)
+                                       kind=source.kind, level=level,
+                                       cycle=OuterRef(source.cycle_field) if source.cycle_field else 0)
     reason = Value(str(REASONS[level]))
     if level == EscalationLevel.SEVERE and source.severe_at_once_q is not None:
         reason = Case(When(source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER}),
@@ -176,10 +181,10 @@ def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.Que
     complaint = F(source.complaint_field) if source.complaint_field else Cast(Value(None), models.BigIntegerField())
     return (qs.filter(~Exists(has_it))
             .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
-                      esc_due=F(due), esc_reason=reason)
+                      esc_due=F(due), esc_reason=reason, esc_cycle=cycle)
             # same order in every sweep: concurrent sweeps meet on the same first row and wait
             .order_by("pk")
-            .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_reason"))
+            .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_reason", "esc_cycle"))
 
 
 def _insert_escalations(source: DeadlineSource, level: int, now: datetime) -> list[NewEscalation]:
@@ -188,13 +193,14 @@ def _insert_escalations(source: DeadlineSource, level: int, now: datetime) -> li
     meta = Escalation._meta
     qn = connection.ops.quote_name
     cols = ["created_at", "updated_at", "subject_type", "kind", "level",
-            "subject_id", "complaint", "station", "due_at", "reason"]
+            "subject_id", "complaint", "station", "due_at", "reason", "cycle"]
     columns = ", ".join(qn(meta.get_field(c).column) for c in cols)
-    conflict = ", ".join(qn(meta.get_field(c).column) for c in ("subject_type", "subject_id", "kind", "level"))
+    conflict = ", ".join(qn(meta.get_field(c).column) for c in ("subject_type", "subject_id", "kind", "cycle", "level"))
     stamp = connection.ops.adapt_datetimefield_value(now)
     # `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as part of the SELECT's join syntax.
     sql = (f"INSERT INTO {qn(meta.db_table)} ({columns}) "
-           f"SELECT %s, %s, %s, %s, %s, c.esc_subject, c.esc_complaint, c.esc_station, c.esc_due, c.esc_reason "
+           f"SELECT %s, %s, %s, %s, %s, c.esc_subject, c.esc_complaint, c.esc_station, c.esc_due, c.esc_reason, "
+           f"c.esc_cycle "
            f"FROM ({select_sql}) AS c WHERE 1 = 1 "
            f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn('id')}, {qn('subject_id')}, {qn('due_at')}")
     params = [stamp, stamp, source.subject_type, source.kind, int(level), *select_params]
@@ -305,7 +311,8 @@ def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
 
 _MAJOR_OR_FORWARDED = Q(severity=ComplaintSeverity.MAJOR) | Q(channel=ComplaintChannel.FORWARDED)
 _COMMON = {"subject_type": SubjectType.COMPLAINT, "model": Complaint, "describe": describe_complaints,
-           "record": record_complaint_events, "severe_at_once_q": _MAJOR_OR_FORWARDED, "complaint_field": "pk"}
+           "record": record_complaint_events, "severe_at_once_q": _MAJOR_OR_FORWARDED, "complaint_field": "pk",
+           "cycle_field": "reopen_count"}
 
 # Paused complaints are not listed: their clock is stopped (resume moves the deadlines later).
 register(DeadlineSource(kind="ack", open_q=Q(status=ComplaintStatus.RECEIVED), due_field="ack_due_at",

@@ -259,3 +259,32 @@ def test_enforce_sla_command_and_task(users, station):
         task.run()
     assert levels(c) == [("ack", 1), ("ack", 2)]
     assert timezone.now() > due
+
+
+def test_a_reopened_complaint_escalates_its_new_resolve_deadline_again(users, station, category):
+    """Resolved late, called back dissatisfied: the new resolve clock (counted from the reopen)
+    warns and breaches again, as a second cycle beside the first one's escalations."""
+    customer = CustomerFactory(station=station, grade="C")
+    with time_machine.travel(T0, tick=False):
+        c = services.complaint_intake(by=users["counter"], channel="counter", category=category,
+                                      description="电费异常", customer=customer)
+        services.complaint_acknowledge(complaint=c, by=users["handler"])
+    sweep_at(c.resolve_due_at + timedelta(hours=1))
+    assert levels(c, "resolve") == [("resolve", 1), ("resolve", 2)]
+    reopened_at = c.resolve_due_at + timedelta(hours=2)
+    with time_machine.travel(reopened_at, tick=False):
+        c = services.complaint_resolve(complaint=Complaint.objects.get(pk=c.pk), by=users["handler"],
+                                       resolution="已重新核算电费", verified=True, utility_responsible=True)
+        c = services.complaint_callback(complaint=c, by=users["counter"], satisfaction="dissatisfied")
+    c.refresh_from_db()
+    assert c.status == "acknowledged" and c.reopen_count == 1 and not c.resolve_breached
+    assert c.resolve_due_at > reopened_at
+    sweep_at(c.resolve_due_at - timedelta(minutes=1))
+    assert levels(c, "resolve") == [("resolve", 1), ("resolve", 1), ("resolve", 2)]
+    sweep_at(c.resolve_due_at)
+    c.refresh_from_db()
+    assert c.resolve_breached
+    cycles = sorted(Escalation.objects.filter(subject_id=c.pk, kind="resolve").values_list("cycle", "level"))
+    assert cycles == [(0, 1), (0, 2), (1, 1), (1, 2)]
+    # a second sweep at the same moment adds nothing
+    assert sweep_at(c.resolve_due_at).total == 0
