@@ -20,7 +20,7 @@ from customers.services import next_number, notify
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
 from servicecenter.lib import deadlines
-from servicecenter.roles import MANAGER, has_role, sees_all_stations, user_roles
+from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations, user_roles
 
 from .calendar import get_calendar, get_policies
 from .choices import (
@@ -250,7 +250,12 @@ def _acknowledge(complaint: Complaint, *, by, how: str, note: str, now: datetime
     complaint.status = S.ACKNOWLEDGED
     complaint.acknowledged_at = now
     complaint.ack_breached = complaint.ack_breached or (complaint.ack_due_at is not None and now > complaint.ack_due_at)
-    _save(complaint, ["status", "acknowledged_at", "ack_breached"])
+    fields = ["status", "acknowledged_at", "ack_breached"]
+    if complaint.handler_id is None and has_role(by, HANDLER):
+        # 首问负责制: the handler who makes the first contact owns the complaint until reassigned
+        complaint.handler = by
+        fields.append("handler")
+    _save(complaint, fields)
     _event(complaint, kind=EventKind.ACKNOWLEDGED, by=by, at=now, note=note, how=how,
            met=not complaint.ack_breached, deadline="ack_due_at")
 

@@ -227,3 +227,17 @@ def test_seeded_defaults_are_in_place():
     assert SlaPolicy.objects.count() == 6
     assert WorkCalendarDay.objects.filter(date__year=2026).count() >= 30
     assert WorkCalendarDay.objects.get(date="2026-10-10").is_workday is True
+
+
+def test_the_handler_who_acknowledges_an_unassigned_complaint_owns_it(users, station):
+    from complaints import services
+    from tests.complaints.factories import ComplaintFactory
+
+    c = ComplaintFactory(station=station, handler=None)
+    services.complaint_acknowledge(complaint=c, by=users["handler"])
+    c.refresh_from_db()
+    assert c.handler == users["handler"]
+    assigned = ComplaintFactory(station=station, handler=users["handler"])
+    services.complaint_acknowledge(complaint=assigned, by=users["manager"])
+    assigned.refresh_from_db()
+    assert assigned.handler == users["handler"]
