@@ -168,6 +168,12 @@ class Complaint(TimeStamped):
     ack_warn_at = models.DateTimeField(_("acknowledge warning from"), null=True, blank=True)
     resolve_warn_at = models.DateTimeField(_("resolve warning from"), null=True, blank=True)
     callback_warn_at = models.DateTimeField(_("callback warning from"), null=True, blank=True)
+    # The escalation level each deadline has reached (0 none, 1 warning, 2 breached, 3 severe),
+    # written by the sweep: its partial indexes hold only rows still below a level, so a sweep
+    # reads the crossings, not every open complaint past its warning time.
+    ack_level = models.PositiveSmallIntegerField(default=0, db_default=0)
+    resolve_level = models.PositiveSmallIntegerField(default=0, db_default=0)
+    callback_level = models.PositiveSmallIntegerField(default=0, db_default=0)
     ack_breached = models.BooleanField(_("acknowledge breached"), default=False)
     resolve_breached = models.BooleanField(_("resolve breached"), default=False)
     callback_breached = models.BooleanField(_("callback breached"), default=False)
@@ -231,11 +237,20 @@ class Complaint(TimeStamped):
             models.Index(fields=["status", "resolve_due_at"], name="complaints_c_status_resolve"),
             # at_risk filter and the level-1 warning: open deadlines by their warning time
             models.Index(fields=["ack_warn_at"], name="complaints_c_ack_warn",
-                         condition=Q(status="received", ack_breached=False)),
+                         condition=Q(status="received", ack_breached=False, ack_level__lt=1)),
+            # enforce_sla level 3: breached, open, not yet severe
+            models.Index(fields=["ack_due_at"], name="complaints_c_ack_severe",
+                         condition=Q(status="received", ack_breached=True, ack_level__lt=3)),
             models.Index(fields=["resolve_warn_at"], name="complaints_c_resolve_warn",
-                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False)),
+                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False, resolve_level__lt=1)),
+            # enforce_sla level 3: breached, open, not yet severe
+            models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_severe",
+                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=True, resolve_level__lt=3)),
             models.Index(fields=["callback_warn_at"], name="complaints_c_callback_warn",
-                         condition=Q(status="resolved", callback_breached=False)),
+                         condition=Q(status="resolved", callback_breached=False, callback_level__lt=1)),
+            # enforce_sla level 3: breached, open, not yet severe
+            models.Index(fields=["callback_due_at"], name="complaints_c_callback_severe",
+                         condition=Q(status="resolved", callback_breached=True, callback_level__lt=3)),
             # breached filter on fulfilled complaints and the callback sweep's list of due ones
             models.Index(fields=["status", "callback_due_at"], name="complaints_c_status_callback"),
             models.Index(fields=["status", "ack_due_at"], name="complaints_c_status_ack"),

@@ -112,6 +112,9 @@ class DeadlineSource:
     # The field numbering the runs of this deadline (complaints: reopen_count — a reopened
     # complaint's new resolve clock escalates again); None: the deadline runs once.
     cycle_field: str | None = None
+    # The field holding the escalation level this deadline has reached (0..3), advanced by the
+    # sweep; the partial indexes hold only rows below a level, so the work follows the crossings.
+    level_field: str | None = None
 
     @property
     def key(self) -> str:
@@ -154,9 +157,11 @@ class SweepResult:
 
 # --- the engine ------------------------------------------------------------------------------
 
-def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.QuerySet:
-    """Rows of `source` that crossed `level` at `now` and have no escalation of that level yet."""
+def _crossed(source: DeadlineSource, level: int, now: datetime) -> models.QuerySet:
+    """Rows of `source` that crossed `level` at `now` and have not recorded it yet."""
     qs = source.model._default_manager.filter(source.open_q)
+    if source.level_field:
+        qs = qs.filter(**{f"{source.level_field}__lt": int(level)})
     due, warn, flag = source.due_field, source.warn_field, source.breached_field
     if level == EscalationLevel.WARNING:
         # partial index on warn_field (open, not breached)
@@ -170,6 +175,21 @@ def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.Que
         if source.severe_at_once_q is not None:
             late |= source.severe_at_once_q & Q(**{f"{due}__lte": now})
         qs = qs.filter(late, **{flag: True})
+    return qs
+
+
+def _advance_levels(source: DeadlineSource, level: int, now: datetime) -> int:
+    """ONE UPDATE: every row that crossed `level` records it (also rows whose escalation a
+    concurrent sweep wrote), so later sweeps no longer read them for this level."""
+    if not source.level_field:
+        return 0
+    return _crossed(source, level, now).update(**{source.level_field: int(level)})
+
+
+def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.QuerySet:
+    """Rows of `source` that crossed `level` at `now` and have no escalation of that level yet."""
+    qs = _crossed(source, level, now)
+    due = source.due_field
     cycle = F(source.cycle_field) if source.cycle_field else Value(0)
     has_it = Escalation.objects.filter(subject_type=source.subject_type, subject_id=OuterRef("pk"),
                                        kind=source.kind, level=level,
@@ -237,6 +257,7 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
                 rows = _insert_escalations(source, level, now)
                 result.counts[f"{source.key}.L{int(level)}"] = len(rows)
                 new.extend(rows)
+                _advance_levels(source, level, now)
                 if level == EscalationLevel.BREACHED:
                     result.breached[source.key] = _set_breach_flags(source, now)
             if new:
@@ -316,9 +337,12 @@ _COMMON = {"subject_type": SubjectType.COMPLAINT, "model": Complaint, "describe"
 
 # Paused complaints are not listed: their clock is stopped (resume moves the deadlines later).
 register(DeadlineSource(kind="ack", open_q=Q(status=ComplaintStatus.RECEIVED), due_field="ack_due_at",
+                        level_field="ack_level",
                         warn_field="ack_warn_at", breached_field="ack_breached", **_COMMON))
 register(DeadlineSource(kind="resolve", open_q=Q(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED]),
+                        level_field="resolve_level",
                         due_field="resolve_due_at", warn_field="resolve_warn_at",
                         breached_field="resolve_breached", **_COMMON))
 register(DeadlineSource(kind="callback", open_q=Q(status=ComplaintStatus.RESOLVED), due_field="callback_due_at",
+                        level_field="callback_level",
                         warn_field="callback_warn_at", breached_field="callback_breached", **_COMMON))

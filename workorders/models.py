@@ -85,6 +85,9 @@ class WorkOrder(TimeStamped):
     # ceiling are equal (grade A / important users); 0.75 of the restore time after arrival.
     arrive_warn_at = models.DateTimeField(_("arrival warning from"), null=True, blank=True)
     restore_warn_at = models.DateTimeField(_("restore warning from"), null=True, blank=True)
+    # escalation level reached per deadline (see complaints.Complaint.ack_level), for the sweep
+    arrive_level = models.PositiveSmallIntegerField(default=0, db_default=0)
+    restore_level = models.PositiveSmallIntegerField(default=0, db_default=0)
     arrive_breached = models.BooleanField(_("arrival breached"), default=False)
     restore_breached = models.BooleanField(_("restore breached"), default=False)
     grade_at_creation = models.CharField(_("customer grade at creation"), max_length=1, blank=True, default="")
@@ -147,10 +150,16 @@ class WorkOrder(TimeStamped):
             # enforce_sla (workorders/sweep.py): arrival warnings (level 1) of open orders
             models.Index(fields=["arrive_warn_at"], name="workorders_wo_arrive_warn",
                          condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
-                                     arrive_breached=False)),
+                                     arrive_breached=False, arrive_level__lt=1)),
             # enforce_sla (workorders/sweep.py): restore warnings (level 1) of orders on site
             models.Index(fields=["restore_warn_at"], name="workorders_wo_restore_warn",
-                         condition=Q(status="on_site", restore_breached=False)),
+                         condition=Q(status="on_site", restore_breached=False, restore_level__lt=1)),
+            # enforce_sla level 3: breached, open, not yet severe
+            models.Index(fields=["arrive_due_at"], name="workorders_wo_arrive_severe",
+                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
+                                     arrive_breached=True, arrive_level__lt=3)),
+            models.Index(fields=["restore_due_at"], name="workorders_wo_restore_severe",
+                         condition=Q(status="on_site", restore_breached=True, restore_level__lt=3)),
             # `overdue` filter for non-repair kinds: open orders past their due date
             models.Index(fields=["due_at"], name="workorders_wo_due_open",
                          condition=Q(status__in=["created", "dispatched", "accepted", "en_route", "on_site"])),

@@ -53,8 +53,9 @@ _COMMON = {"subject_type": SubjectType.WORK_ORDER, "model": WorkOrder, "describe
            "record": record_work_order_events}
 
 ARRIVE = register(DeadlineSource(kind="arrive", open_q=Q(status__in=list(BEFORE_ARRIVAL)),
-                                 due_field="arrive_due_at", warn_field="arrive_warn_at",
+                                 due_field="arrive_due_at", warn_field="arrive_warn_at", level_field="arrive_level",
                                  breached_field="arrive_breached", **_COMMON))
 RESTORE = register(DeadlineSource(kind="restore", open_q=Q(status=WorkOrderStatus.ON_SITE),
                                   due_field="restore_due_at", warn_field="restore_warn_at",
+                                  level_field="restore_level",
                                   breached_field="restore_breached", **_COMMON))
