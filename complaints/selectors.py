@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from customers.selectors import user_station_id
-from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, HANDLER, has_role, sees_all_stations
+from customers.selectors import scope_q
 
 from .calendar import calendar_warning as _calendar_warning
 from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
@@ -19,16 +18,7 @@ from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 def complaint_scope(user) -> Q:
     """Managers/admins: all. Counter staff and handlers: their station. Account managers: their
     customers' complaints. Crews and everyone else: none."""
-    if sees_all_stations(user):
-        return Q()
-    cond = Q(pk__in=[])
-    if has_role(user, COUNTER, HANDLER):
-        station_id = user_station_id(user)
-        if station_id:
-            cond |= Q(station_id=station_id)
-    if has_role(user, ACCOUNT_MANAGER):
-        cond |= Q(customer__account_manager=user)
-    return cond
+    return scope_q(user, prefix="customer__")
 
 
 def complaint_list(*, user) -> QuerySet[Complaint]:

@@ -25,17 +25,24 @@ def customer_list(*, user) -> QuerySet[Customer]:
     complaints). Account managers: their own customers. Crews: none here; they see the minimum
     of a customer through their work orders only.
     """
-    qs = Customer.objects.select_related("station", "account_manager")
+    return Customer.objects.select_related("station", "account_manager").filter(scope_q(user))
+
+
+def scope_q(user, *, prefix: str = "") -> Q:
+    """The one visibility rule of SPEC §1 as a filter on a model that has a station and a
+    customer: managers/admins see all; counter staff and handlers their station; account
+    managers their own customers. `prefix` names the path to the customer ("customer__" for a
+    complaint, "" for a customer); the station is always the model's own `station`."""
     if sees_all_stations(user):
-        return qs
+        return Q()
     cond = Q(pk__in=[])
     if has_role(user, COUNTER, HANDLER):
         station_id = user_station_id(user)
         if station_id:
             cond |= Q(station_id=station_id)
     if has_role(user, ACCOUNT_MANAGER):
-        cond |= Q(account_manager=user)
-    return qs.filter(cond)
+        cond |= Q(**{f"{prefix}account_manager": user})
+    return cond
 
 
 def station_list(*, user) -> QuerySet[SupplyStation]:
