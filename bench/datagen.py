@@ -406,21 +406,26 @@ class Generator:
         def escalate(cid, st, kind, start, due, warn, met_at, major):
             """The escalations this deadline has already raised by the anchor time."""
             upto = met_at or anchor
+            level = 0
             if warn and warn <= upto:
                 add_esc(cid, st, kind, 1, due, warn, met_at is not None or rng.random() < 0.7)
+                level = 1
             if due <= upto:
                 add_esc(cid, st, kind, 2, due, due, met_at is not None or rng.random() < 0.5)
+                level = 2
                 if major or due + timedelta(hours=24) <= upto:
                     add_esc(cid, st, kind, 3, due, due if major else due + timedelta(hours=24),
                             met_at is not None or rng.random() < 0.3)
+                    level = 3
+            return level  # the level this deadline has reached (Complaint.<kind>_level)
 
         cols = ["id", "number", "channel", "customer_id", "complainant_name", "complainant_phone", "anonymous",
                 "category_id", "severity", "description", "received_at", "station_id", "handler_id",
                 "received_by_id", "status", "grade_at_intake", "sla_policy_id", "sla_targets", "warning_fraction",
                 "ack_due_at", "resolve_due_at", "callback_due_at", "resolve_started_at", "original_resolve_due_at",
                 "ack_warn_at", "resolve_warn_at", "callback_warn_at",
-                "ack_breached", "resolve_breached", "callback_breached", "acknowledged_at", "resolved_at",
-                "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
+                "ack_breached", "resolve_breached", "callback_breached", "ack_level", "resolve_level",
+                "callback_level", "acknowledged_at", "resolved_at", "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
                 "verified", "utility_responsible", "satisfaction", "reopen_count", "typical", "version",
                 "created_at", "updated_at"]
         channels = _choices(rng, CHANNELS, n)
@@ -515,11 +520,12 @@ class Generator:
                     paused_at > resolve_due
                 cb_breached = cb_due is not None and (cb_at or anchor) > cb_due
                 # escalations already raised for these deadlines
-                escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
+                ack_level = escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
+                resolve_level = callback_level = 0
                 if status != "paused" or resolve_breached:
-                    escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
+                    resolve_level = escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
                 if cb_due is not None:
-                    escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
+                    callback_level = escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
                 yield (
                     str(cid), number, channel, customer, esc(name), phone, _b(anonymous),
                     str(cats[i % len(cats)] if rng.random() < 0.5 else rng.choice(cats)), severity,
@@ -527,7 +533,8 @@ class Generator:
                     status, grade, _id(policy_id), targets, "0.75",
                     _ts(ack_due), _ts(resolve_due), _ts(cb_due), _ts(received), original_resolve,
                     _ts(ack_warn), _ts(resolve_warn), _ts(cb_warn),
-                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), _ts(ack_at), _ts(res_at),
+                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), str(ack_level), str(resolve_level),
+                    str(callback_level), _ts(ack_at), _ts(res_at),
                     _ts(cb_at), _ts(closed_at), _ts(paused_at), before_pause, _id(resolved_by), resolution,
                     fmt(verified), fmt(utility), satisfaction, "0", _b(i % 997 == 0), "1",
                     _ts(received), _ts(closed_at or cb_at or res_at or ack_at or received),

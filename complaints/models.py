@@ -131,20 +131,22 @@ class Complaint(TimeStamped):
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="complaints")
+                                 on_delete=models.PROTECT, related_name="complaints",
+                                 db_index=False)  # led by complaints_c_customer
     complainant_name = models.CharField(_("complainant name"), max_length=100, blank=True, default="")
     complainant_phone = models.CharField(_("complainant phone"), max_length=20, blank=True, default="")
     anonymous = models.BooleanField(_("anonymous"), default=False)
     category = models.ForeignKey(ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="complaints")
+                                 related_name="complaints", db_index=False)  # led by complaints_c_category
     severity = models.CharField(_("severity"), max_length=10, choices=ComplaintSeverity.choices,
                                 default=ComplaintSeverity.NORMAL)
     description = models.TextField(_("description"), max_length=5000)
     received_at = models.DateTimeField(_("received at"))
     station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
-                                related_name="complaints")
+                                related_name="complaints", db_index=False)  # led by complaints_c_station_status
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="handled_complaints")
+                                on_delete=models.PROTECT, related_name="handled_complaints",
+                                db_index=False)  # led by complaints_c_handler
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="received_complaints")
     status = models.CharField(_("status"), max_length=20, choices=ComplaintStatus.choices,
@@ -233,8 +235,11 @@ class Complaint(TimeStamped):
             # enforce_sla: open callback deadlines not yet breached
             models.Index(fields=["callback_due_at"], name="complaints_c_callback_open",
                          condition=Q(status="resolved", callback_breached=False)),
-            # at_risk/breached filters and the dashboard: open complaints by their deadlines
-            models.Index(fields=["status", "resolve_due_at"], name="complaints_c_status_resolve"),
+            # at_risk/breached filters and the dashboard: running deadlines, open complaints only
+            # (partial and led by the deadline, so that the sweep's smaller partial indexes are
+            # never out-costed by an index that rides on the status column's correlation)
+            models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_running",
+                         condition=Q(status__in=["received", "acknowledged"])),
             # at_risk filter and the level-1 warning: open deadlines by their warning time
             models.Index(fields=["ack_warn_at"], name="complaints_c_ack_warn",
                          condition=Q(status="received", ack_breached=False, ack_level__lt=1)),
@@ -251,9 +256,9 @@ class Complaint(TimeStamped):
             # enforce_sla level 3: breached, open, not yet severe
             models.Index(fields=["callback_due_at"], name="complaints_c_callback_severe",
                          condition=Q(status="resolved", callback_breached=True, callback_level__lt=3)),
-            # breached filter on fulfilled complaints and the callback sweep's list of due ones
-            models.Index(fields=["status", "callback_due_at"], name="complaints_c_status_callback"),
-            models.Index(fields=["status", "ack_due_at"], name="complaints_c_status_ack"),
+            models.Index(fields=["callback_due_at"], name="complaints_c_callback_running",
+                         condition=Q(status="resolved")),
+            models.Index(fields=["ack_due_at"], name="complaints_c_ack_running", condition=Q(status="received")),
         ]
 
     def __str__(self):

@@ -7,14 +7,22 @@ SPEC §4, decided from stored state and `now` only, never from a timer:
 - level 3 `severe`   : still unmet 24 h after the deadline, or at once for a source's
                        "severe at breach" rows (major / forwarded complaints).
 
-Set-based: for each registered deadline source and level, ONE `INSERT ... SELECT ... ON CONFLICT
-DO NOTHING RETURNING` writes the escalations of every row that crossed the level (the SELECT
-walks a partial index and skips rows that already have theirs with NOT EXISTS), and ONE UPDATE
-sets the breach flags. The unique constraint `complaints_escalation_unique_level` makes a second
-sweep, a late one or a concurrent one write nothing; RETURNING hands back only the rows this
-sweep inserted, so only those produce timeline events and notifications (a concurrent duplicate
-notifies nobody). Levels run in order inside one transaction, so a sweep after hours of downtime
-writes the same rows as minute-by-minute sweeps would have.
+Set-based, and the work follows the crossings, not the open items. Every deadline stores the
+level it has reached (`<kind>_level`, 0..3). For each registered deadline source the sweep takes
+three arms, each walking one small partial index (rows below a level only):
+
+- breach  (not flagged, deadline passed): ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING
+  RETURNING` writes the escalations of every level between the recorded one and the one reached
+  (a catch-up writes 1, 2 and 3 at once), then ONE UPDATE records the level and sets the flag;
+- warning (not flagged, level 0, warning time passed) and severe (flagged, level < 3, late): the
+  same INSERT, then ONE UPDATE each recording the level.
+
+Each crossed row is written once per sweep; a sweep with nothing new reads a few index pages.
+The unique constraint `complaints_escalation_unique_level` makes a second sweep, a late one or a
+concurrent one write nothing; RETURNING hands back only the rows this sweep inserted, so only
+those produce timeline events and notifications (a concurrent duplicate notifies nobody). All of
+it runs in one transaction, so a sweep after hours of downtime writes the same rows as
+minute-by-minute sweeps would have.
 
 Deadline sources are registered here (`register`): complaints register theirs below, work
 orders from `workorders/sweep.py` (imported by `WorkordersConfig.ready`), so this module never
@@ -34,8 +42,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Greatest
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -90,9 +98,10 @@ class NewEscalation:
 class DeadlineSource:
     """One kind of deadline on one model, as the sweep sees it.
 
-    `open_q` selects rows whose deadline runs (e.g. status received for `ack`); the level 1/2
-    queries add `<breached_field>=False` so they walk the source's partial indexes on
-    `warn_field` / `due_field`. `severe_at_once_q` marks rows whose breach is severe at once.
+    `open_q` selects rows whose deadline runs (e.g. status received for `ack`). The sweep's arms
+    (see `_arms`) need three partial indexes within `open_q`: on `due_field` where not breached,
+    on `warn_field` where not breached and `level_field` < 1, on `due_field` where breached and
+    `level_field` < 3. `severe_at_once_q` marks rows whose breach is severe at once.
     `describe(ids)` returns {subject id: SubjectInfo}; `record(new, now)` writes the timeline
     events of the new escalations (one bulk insert).
     """
@@ -104,6 +113,9 @@ class DeadlineSource:
     due_field: str
     warn_field: str
     breached_field: str
+    # The field holding the escalation level this deadline has reached (0..3), advanced by the
+    # sweep; the partial indexes hold only rows below a level, so the work follows the crossings.
+    level_field: str
     describe: Callable[[Iterable[int]], dict[int, SubjectInfo]]
     record: Callable[[list[NewEscalation], datetime], None]
     severe_at_once_q: Q | None = None
@@ -112,9 +124,6 @@ class DeadlineSource:
     # The field numbering the runs of this deadline (complaints: reopen_count — a reopened
     # complaint's new resolve clock escalates again); None: the deadline runs once.
     cycle_field: str | None = None
-    # The field holding the escalation level this deadline has reached (0..3), advanced by the
-    # sweep; the partial indexes hold only rows below a level, so the work follows the crossings.
-    level_field: str | None = None
 
     @property
     def key(self) -> str:
@@ -157,59 +166,64 @@ class SweepResult:
 
 # --- the engine ------------------------------------------------------------------------------
 
-def _crossed(source: DeadlineSource, level: int, now: datetime) -> models.QuerySet:
-    """Rows of `source` that crossed `level` at `now` and have not recorded it yet."""
-    qs = source.model._default_manager.filter(source.open_q)
-    if source.level_field:
-        qs = qs.filter(**{f"{source.level_field}__lt": int(level)})
-    due, warn, flag = source.due_field, source.warn_field, source.breached_field
-    if level == EscalationLevel.WARNING:
-        # partial index on warn_field (open, not breached)
-        qs = qs.filter(**{flag: False, f"{warn}__lte": now})
-    elif level == EscalationLevel.BREACHED:
-        # partial index on due_field (open, not breached)
-        qs = qs.filter(**{flag: False, f"{due}__lte": now})
-    else:
-        # breached rows (the flag was set by level 2 just before, in the same transaction)
-        late = Q(**{f"{due}__lte": now - SEVERE_AFTER})
-        if source.severe_at_once_q is not None:
-            late |= source.severe_at_once_q & Q(**{f"{due}__lte": now})
-        qs = qs.filter(late, **{flag: True})
-    return qs
-
-
-def _advance_levels(source: DeadlineSource, level: int, now: datetime) -> int:
-    """ONE UPDATE: every row that crossed `level` records it (also rows whose escalation a
-    concurrent sweep wrote), so later sweeps no longer read them for this level."""
-    if not source.level_field:
-        return 0
-    return _crossed(source, level, now).update(**{source.level_field: int(level)})
-
-
-def _candidates(source: DeadlineSource, level: int, now: datetime) -> models.QuerySet:
-    """Rows of `source` that crossed `level` at `now` and have no escalation of that level yet."""
-    qs = _crossed(source, level, now)
+def _late(source: DeadlineSource, now: datetime) -> Q:
+    """Level 3 is due: 24 h past the deadline, or the deadline itself for severe-at-once rows."""
     due = source.due_field
-    cycle = F(source.cycle_field) if source.cycle_field else Value(0)
-    has_it = Escalation.objects.filter(subject_type=source.subject_type, subject_id=OuterRef("pk"),
-                                       kind=source.kind, level=level,
-                                       cycle=OuterRef(source.cycle_field) if source.cycle_field else 0)
-    reason = Value(str(REASONS[level]))
-    if level == EscalationLevel.SEVERE and source.severe_at_once_q is not None:
-        reason = Case(When(source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER}),
-                           then=Value(str(REASON_SEVERE_AT_ONCE))), default=Value(str(REASONS[level])))
+    if source.severe_at_once_q is None:
+        return Q(**{f"{due}__lte": now - SEVERE_AFTER})
+    # `due <= now` first and on its own: the index condition of the severe arm's partial index
+    return Q(**{f"{due}__lte": now}) & (Q(**{f"{due}__lte": now - SEVERE_AFTER}) | source.severe_at_once_q)
+
+
+def _arms(source: DeadlineSource, now: datetime) -> tuple[Q, Q, Q]:
+    """(breach, warning, severe): the rows of `source` that reached a level they have not recorded.
+
+    Each arm walks one partial index of the source (all of them within `open_q`):
+    - breach: not flagged and the deadline passed             -> index on due_field, not breached;
+    - warning: not flagged, level 0, the warning time passed  -> index on warn_field, level < 1;
+    - severe: flagged, level < 3 and late                     -> index on due_field, breached, level < 3.
+    The breach arm runs first and may take a row through levels 1, 2 and 3 at once; once its
+    UPDATE has flagged the row at level >= 2, no other arm matches it.
+    """
+    due, warn, flag, lvl = source.due_field, source.warn_field, source.breached_field, source.level_field
+    breach = Q(**{flag: False, f"{due}__lte": now})
+    warning = Q(**{flag: False, f"{lvl}__lt": 1, f"{warn}__lte": now})
+    severe = _late(source, now) & Q(**{flag: True, f"{lvl}__lt": 3})
+    return breach, warning, severe
+
+
+def _reached(source: DeadlineSource, now: datetime) -> Case:
+    """The level (0..3) a deadline of `source` has reached at `now`, as an SQL expression."""
+    return Case(When(_late(source, now), then=Value(3)),
+                When(Q(**{f"{source.due_field}__lte": now}), then=Value(2)),
+                When(Q(**{f"{source.warn_field}__lte": now}), then=Value(1)),
+                default=Value(0), output_field=models.PositiveSmallIntegerField())
+
+
+_LEVEL_ROWS = "(SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3)"
+
+
+def _insert_escalations(source: DeadlineSource, arm: Q, now: datetime) -> list[NewEscalation]:
+    """ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING` for one arm of the source: for
+    every row that reached a new level, the escalations of each level above the one it had
+    recorded up to the one it reached (a catch-up after downtime writes 1, 2 and 3 at once, as
+    minute-by-minute sweeps would have). Returns the escalations this call wrote (a concurrent
+    sweep's are not: the unique constraint turns them away)."""
+    due = source.due_field
+    quick = (source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER})
+             if source.severe_at_once_q is not None else Q(pk__in=[]))
     complaint = F(source.complaint_field) if source.complaint_field else Cast(Value(None), models.BigIntegerField())
-    return (qs.filter(~Exists(has_it))
-            .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
-                      esc_due=F(due), esc_reason=reason, esc_cycle=cycle)
-            # same order in every sweep: concurrent sweeps meet on the same first row and wait
-            .order_by("pk")
-            .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_reason", "esc_cycle"))
-
-
-def _insert_escalations(source: DeadlineSource, level: int, now: datetime) -> list[NewEscalation]:
-    """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the escalations this call wrote."""
-    select_sql, select_params = _candidates(source, level, now).query.sql_with_params()
+    cycle = F(source.cycle_field) if source.cycle_field else Value(0)
+    select = (source.model._default_manager.filter(source.open_q).filter(arm)
+              .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
+                        esc_due=F(due), esc_cycle=cycle, esc_from=F(source.level_field),
+                        esc_to=_reached(source, now),
+                        esc_quick=Case(When(quick, then=Value(1)), default=Value(0),
+                                       output_field=models.IntegerField()))
+              .order_by()
+              .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_cycle", "esc_from", "esc_to",
+                      "esc_quick"))
+    select_sql, select_params = select.query.sql_with_params()
     meta = Escalation._meta
     qn = connection.ops.quote_name
     cols = ["created_at", "updated_at", "subject_type", "kind", "level",
@@ -217,18 +231,35 @@ def _insert_escalations(source: DeadlineSource, level: int, now: datetime) -> li
     columns = ", ".join(qn(meta.get_field(c).column) for c in cols)
     conflict = ", ".join(qn(meta.get_field(c).column) for c in ("subject_type", "subject_id", "kind", "cycle", "level"))
     stamp = connection.ops.adapt_datetimefield_value(now)
-    # `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as part of the SELECT's join syntax.
+    # `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as part of the join. The same order in
+    # every sweep: concurrent sweeps meet on the same first row and the second one waits.
     sql = (f"INSERT INTO {qn(meta.db_table)} ({columns}) "
-           f"SELECT %s, %s, %s, %s, %s, c.esc_subject, c.esc_complaint, c.esc_station, c.esc_due, c.esc_reason, "
+           f"SELECT %s, %s, %s, %s, lv.n, c.esc_subject, c.esc_complaint, c.esc_station, c.esc_due, "
+           f"CASE WHEN lv.n = 3 AND c.esc_quick = 1 THEN %s WHEN lv.n = 3 THEN %s WHEN lv.n = 2 THEN %s ELSE %s END, "
            f"c.esc_cycle "
-           f"FROM ({select_sql}) AS c WHERE 1 = 1 "
-           f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn('id')}, {qn('subject_id')}, {qn('due_at')}")
-    params = [stamp, stamp, source.subject_type, source.kind, int(level), *select_params]
+           f"FROM ({select_sql}) AS c INNER JOIN {_LEVEL_ROWS} AS lv ON lv.n > c.esc_from AND lv.n <= c.esc_to "
+           f"WHERE 1 = 1 ORDER BY c.esc_subject, lv.n "
+           f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn('id')}, {qn('subject_id')}, {qn('due_at')}, "
+           f"{qn('level')}")
+    # the CASE's parameters come before the SELECT's in the SQL text
+    params = [stamp, stamp, source.subject_type, source.kind,
+              str(REASON_SEVERE_AT_ONCE), str(REASONS[3]), str(REASONS[2]), str(REASONS[1]), *select_params]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    return [NewEscalation(id=r[0], subject_id=r[1], level=int(level), kind=source.kind, due_at=_as_datetime(r[2]))
+    return [NewEscalation(id=r[0], subject_id=r[1], level=int(r[3]), kind=source.kind, due_at=_as_datetime(r[2]))
             for r in rows]
+
+
+def _record_level(source: DeadlineSource, arm: Q, now: datetime, *, flag: bool = False) -> int:
+    """ONE guarded UPDATE: every row of the arm records the level it reached (also rows whose
+    escalations a concurrent sweep wrote), so later sweeps no longer read it; `flag` also sets
+    the breach flag (the breach arm). Returns the number of rows written."""
+    lvl = source.level_field
+    values = {lvl: Greatest(F(lvl), _reached(source, now))}
+    if flag:
+        values[source.breached_field] = True
+    return source.model._default_manager.filter(source.open_q).filter(arm).update(**values)
 
 
 def _as_datetime(value) -> datetime | None:
@@ -239,27 +270,22 @@ def _as_datetime(value) -> datetime | None:
     return timezone.make_aware(parsed, UTC) if parsed and timezone.is_naive(parsed) else parsed
 
 
-def _set_breach_flags(source: DeadlineSource, now: datetime) -> int:
-    """ONE guarded UPDATE: every open, unflagged deadline that passed is marked breached."""
-    return (source.model._default_manager
-            .filter(source.open_q, **{source.breached_field: False, f"{source.due_field}__lte": now})
-            .update(**{source.breached_field: True}))
-
-
 def _sweep_once(now: datetime, result: SweepResult) -> None:
     from .escalations import notify_escalations
 
     new_by_source: dict[str, list[NewEscalation]] = {}
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         for source in sources():
-            new: list[NewEscalation] = []
+            breach, warning, severe = _arms(source, now)
+            # breach first: its rows leave the other arms once flagged; each row is written once
+            new = _insert_escalations(source, breach, now)
+            result.breached[source.key] = _record_level(source, breach, now, flag=True)
+            new += _insert_escalations(source, warning, now)
+            new += _insert_escalations(source, severe, now)
+            _record_level(source, warning, now)
+            _record_level(source, severe, now)
             for level in LEVELS:
-                rows = _insert_escalations(source, level, now)
-                result.counts[f"{source.key}.L{int(level)}"] = len(rows)
-                new.extend(rows)
-                _advance_levels(source, level, now)
-                if level == EscalationLevel.BREACHED:
-                    result.breached[source.key] = _set_breach_flags(source, now)
+                result.counts[f"{source.key}.L{int(level)}"] = sum(1 for e in new if e.level == level)
             if new:
                 source.record(new, now)
                 new_by_source[source.key] = new
