@@ -130,6 +130,7 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("Clock resumed")
     URGED = "urged", _("Urged by the complainant (催办)")
     ESCALATED = "escalated", _("Escalated")
+    ESCALATION_ACKNOWLEDGED = "escalation_acknowledged", _("Escalation acknowledged")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_APPROVED = "extension_approved", _("Extension approved")
     EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")

@@ -19,6 +19,7 @@ from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_st
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, ComplaintStatus, EventKind, ExtensionStatus
+from .escalations import escalation_reason, event_note
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .models import ComplaintCategory
@@ -154,12 +155,16 @@ def complaint_detail(request, number):
     event_labels = dict(EventKind.choices)
     for e in events:
         e.label = event_labels.get(e.kind, e.kind)
+        e.shown_note = event_note(e.kind, e.note, e.data)
+    escalations = list(selectors.complaint_escalations(complaint=complaint))
+    for esc in escalations:
+        esc.shown_reason = escalation_reason(esc.reason)
     return render(request, "complaints/detail.html", {
         "c": complaint, "events": events, "forms": forms, "pending_extension": pending,
         "sla_state": sla_state(complaint, timezone.now()),
         "clock": selectors.sla_clock(complaint, events),
         "pauses": complaint.pauses.select_related("paused_by", "resumed_by"),
-        "escalations": selectors.complaint_escalations(complaint=complaint),
+        "escalations": escalations,
         "can_mark_typical": has_role(request.user, MANAGER),
         "letter": _letter_available(complaint),
         # Work orders reach complaints only through their reverse relation (workorders -> complaints).

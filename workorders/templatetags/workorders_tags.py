@@ -41,3 +41,12 @@ def event_label(kind: str) -> str:
     from ..choices import EVENT_LABELS
 
     return str(EVENT_LABELS.get(kind, kind))
+
+
+@register.filter
+def event_note(event) -> str:
+    """A history row's note; the sweep's escalation notes are rendered again from the event's data
+    in the reader's language (they are stored in the language the sweep ran under)."""
+    from complaints.escalations import event_note as _event_note
+
+    return _event_note(event.kind, event.note, event.data)
