@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintChannel(models.TextChoices):
@@ -69,7 +70,7 @@ class SlaState(models.TextChoices):
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("extension status", "Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 
@@ -87,7 +88,7 @@ class ComplaintAction(models.TextChoices):
     CALLBACK = "callback", _("Call back")
     REOPEN = "reopen", _("Reopen")
     ASSIGN = "assign", _("Assign")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", pgettext_lazy("complaint action", "Close")
 
 
 _A = ComplaintAction

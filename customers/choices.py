@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AreaType(models.TextChoices):
@@ -48,7 +49,7 @@ class NotificationChannel(models.TextChoices):
 
 
 class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("notification status", "Pending")
     # claimed by a delivery worker (lease from `claimed_at`); re-claimed only once the lease expired
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     AreaType,
@@ -80,12 +81,12 @@ class Customer(TimeStamped):
     account_no = models.CharField(_("account number"), max_length=20, unique=True,
                                   validators=[account_no_validator])
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.RESIDENTIAL)
+    kind = models.CharField(pgettext_lazy("customer", "kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.RESIDENTIAL)
     voltage_kv = models.DecimalField(_("voltage (kV)"), max_digits=7, decimal_places=3, default=Decimal("0.4"),
                                      validators=[MinValueValidator(Decimal("0.001"))])
     station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
                                 related_name="customers")
-    address = models.CharField(_("address"), max_length=300, blank=True, default="")
+    address = models.CharField(pgettext_lazy("customer", "address"), max_length=300, blank=True, default="")
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="", validators=[phone_validator])
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True, default="")
     dual_power_supply = models.BooleanField(_("dual power supply (双电源)"), default=False)
@@ -158,7 +159,8 @@ class Notification(TimeStamped):
     """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices,
+    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=10,
+                               choices=NotificationChannel.choices,
                                default=NotificationChannel.IN_APP)
     kind = models.CharField(_("kind"), max_length=50)
     dedupe_key = models.CharField(max_length=200)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GradingPolicyKind(models.TextChoices):
@@ -8,7 +9,7 @@ class GradingPolicyKind(models.TextChoices):
 
 
 class GradeRunStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("grade run status", "Pending")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.choices import Grade
 from customers.models import Customer, TimeStamped
@@ -47,7 +48,7 @@ class GradingPolicy(TimeStamped):
     bonus_factor = models.DecimalField(_("bonus factor"), max_digits=4, decimal_places=2, default=Decimal("1.05"))
     band_a = models.DecimalField(_("score for A"), max_digits=5, decimal_places=1, default=Decimal("85.0"))
     band_b = models.DecimalField(_("score for B"), max_digits=5, decimal_places=1, default=Decimal("60.0"))
-    notes = models.TextField(_("notes"), blank=True, default="")
+    notes = models.TextField(pgettext_lazy("remarks", "notes"), blank=True, default="")
 
     class Meta:
         ordering = ["-is_active", "name"]
@@ -89,7 +90,7 @@ class GradeRun(TimeStamped):
     policy_snapshot = models.JSONField(_("policy used"), default=dict)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
-    total = models.PositiveIntegerField(_("customers"), default=0)
+    total = models.PositiveIntegerField(pgettext_lazy("count", "customers"), default=0)
     up = models.PositiveIntegerField(_("up"), default=0)
     down = models.PositiveIntegerField(_("down"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -175,7 +176,7 @@ class Visit(TimeStamped):
                                         on_delete=models.PROTECT, related_name="visits")
     kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.ROUTINE)
     date = models.DateField(_("date"))
-    notes = models.TextField(_("notes"), blank=True, default="")
+    notes = models.TextField(pgettext_lazy("remarks", "notes"), blank=True, default="")
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -29,6 +29,7 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import PercentRank
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from customers.choices import GradeSource
 from customers.models import ConsumptionRecord, Customer, StaffProfile
@@ -412,7 +413,7 @@ def remind_visits(*, today: date | None = None) -> int:
                     if state == "ok":
                         continue
                     totals[am_id][0 if state == "overdue" else 1] += 1
-                    flag = _("overdue") if state == "overdue" else _("due")
+                    flag = _("overdue") if state == "overdue" else pgettext("visit state", "due")
                     found[am_id].append((due.due, f"{due.due:%Y-%m-%d} {flag}: {account_no} {name} · {labels[due.kind]}"))
         written = 0
         with transaction.atomic():

@@ -75,7 +75,7 @@ def tables(snapshot: ReportSnapshot) -> list[tuple[str, list[str], list[list]]]:
     """(title, header, rows) for every section, the summary first."""
     data = snapshot.data
     summary = data.get("summary", {})
-    out = [(str(_("Summary")), [str(_("Figure")), str(_("Value"))],
+    out = [(str(pgettext_lazy("report sheet", "Summary")), [str(_("Figure")), str(_("Value"))],
             [[str(label), _cell(summary.get(key))] for key, label in SUMMARY_LABELS])]
     for key, title, columns in SECTIONS:
         out.append((str(title), [str(c) for _f, c in columns],

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from complaints.choices import ComplaintChannel
@@ -83,7 +84,7 @@ def _labels() -> dict:
         "deadlines": [("ack", _("Acknowledged on time")), ("resolve", _("Resolved on time")),
                       ("callback", _("Called back on time")), ("arrive", _("Crews arrived in time")),
                       ("restore", _("Power restored in time"))],
-        "chart": {"intake": _("Complaints"), "ack_rate": _("Acknowledged on time %"),
+        "chart": {"intake": pgettext("chart", "Complaints"), "ack_rate": _("Acknowledged on time %"),
                   "resolve_rate": _("Resolved on time %"), "breached": _("Breached"),
                   "breached_now": _("Breached now"), "avg": _("Average arrival (min)"),
                   "target": _("Target (min)"), "ceiling": _("Ceiling (min)"),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WorkOrderKind(models.TextChoices):
@@ -24,7 +25,7 @@ class WorkOrderStatus(models.TextChoices):
 class WorkOrderPriority(models.IntegerChoices):
     URGENT = 1, _("Urgent")
     HIGH = 2, _("High")
-    NORMAL = 3, _("Normal")
+    NORMAL = 3, pgettext_lazy("work order priority", "Normal")
     LOW = 4, _("Low")
 
 
@@ -32,7 +33,7 @@ class WorkOrderAction(models.TextChoices):
     DISPATCH = "dispatch", _("Dispatch")
     ACCEPT = "accept", _("Accept")
     DEPART = "depart", _("Depart")
-    ARRIVE = "arrive", _("Arrive")
+    ARRIVE = "arrive", pgettext_lazy("work order action", "Arrive")
     COMPLETE = "complete", _("Complete")
     CANCEL = "cancel", _("Cancel")
 
