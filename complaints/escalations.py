@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -120,52 +119,6 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                              "urgent": top >= 3 or any(i.urgent for _s, _e, i in items),
                              "channels": CHANNELS_BY_LEVEL[top]})
     return outbox_write(messages, now=now)
-
-
-# --- display: what was stored in the sweep's language, shown in the reader's ----------------
-
-def escalation_summary(data) -> str | None:
-    """"首次联系 · 已超时" for an escalation event, in the active language, from the event's
-    structured data (`deadline`, `level`); None when the data does not name both."""
-    data = data or {}
-    try:
-        kind = DeadlineKind(data["deadline"]).label
-        level = EscalationLevel(int(data["level"])).label
-    except (KeyError, TypeError, ValueError):
-        return None
-    return f"{kind} · {level}"
-
-
-def event_note(kind: str, note: str, data) -> str:
-    """The note a timeline row shows. The sweep stores its note as text in the language it ran
-    under (settings.LANGUAGE_CODE at the time); the escalation rows are rendered again from their
-    data so every reader sees them in their own language. Other notes are people's own words."""
-    if kind == "escalated":
-        return escalation_summary(data) or note
-    if kind == "escalation_acknowledged":
-        return " · ".join(part for part in (escalation_summary(data), note) if part)
-    return note
-
-
-@lru_cache(maxsize=1)
-def _reasons_by_text() -> dict[str, object]:
-    from .sweep import REASON_SEVERE_AT_ONCE, REASONS
-
-    out = {}
-    for reason in (*REASONS.values(), REASON_SEVERE_AT_ONCE):
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                out[str(reason)] = reason
-        with translation.override(None):
-            out[str(reason)] = reason
-    return out
-
-
-def escalation_reason(reason: str) -> str:
-    """An escalation's stored reason in the active language when it is one of the sweep's own
-    sentences (stored in whichever language the sweep ran under); anything else as stored."""
-    known = _reasons_by_text().get(reason)
-    return str(known) if known is not None else reason
 
 
 # --- the inbox ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from customers.selectors import scope_q
 
 from .calendar import calendar_warning as _calendar_warning
+from .display import event_note
 from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 
 
@@ -90,7 +91,7 @@ def _why(event) -> str:
         return _("clock paused %(hours)s h") % {"hours": hours} + (f"; {event.note}" if event.note else "")
     if event.kind == "resolved":
         return ""
-    return event.note
+    return event_note(event.kind, event.note, data)
 
 
 def sla_clock(complaint: Complaint, events) -> list[dict]:

@@ -19,7 +19,7 @@ from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_st
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, ComplaintStatus, EventKind, ExtensionStatus
-from .escalations import escalation_reason, event_note
+from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .models import ComplaintCategory
@@ -156,6 +156,7 @@ def complaint_detail(request, number):
     for e in events:
         e.label = event_labels.get(e.kind, e.kind)
         e.shown_note = event_note(e.kind, e.note, e.data)
+        e.shown_satisfaction = satisfaction_label((e.data or {}).get("satisfaction"))
     escalations = list(selectors.complaint_escalations(complaint=complaint))
     for esc in escalations:
         esc.shown_reason = escalation_reason(esc.reason)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import translation
 
-from complaints.escalations import escalation_reason, event_note
+from complaints.display import escalation_reason, event_note
 from complaints.models import ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
 from tests.complaints.factories import ComplaintFactory
@@ -81,3 +81,22 @@ def test_display_helpers_fall_back_to_what_was_stored():
     assert event_note("escalation_acknowledged", "", {"deadline": "resolve", "level": 2}) == "答复处理结果 · 已超时"
     assert escalation_reason("人工填写的原因") == "人工填写的原因"
     assert escalation_reason("The deadline passed unmet.") == "已超过时限仍未完成。"
+
+
+def test_sentences_the_services_stored_in_english_read_in_chinese(client, users, station):
+    from complaints import services
+
+    c = ComplaintFactory(station=station, handler=users["handler"], received_at=T0)
+    with translation.override("en"):  # a handler working in English urged it twice
+        for _ in range(2):
+            c = services.complaint_urge(complaint=c, by=users["handler"], note="")
+    ComplaintEvent.objects.create(complaint=c, at=T0 + timedelta(hours=1), kind="called_back", note="",
+                                  data={"satisfaction": "dissatisfied"})
+    ComplaintEvent.objects.create(complaint=c, at=T0 + timedelta(hours=1), kind="reopened",
+                                  note="The complainant is dissatisfied.", data={})
+    assert ComplaintEvent.objects.filter(complaint=c, note="Second urge: escalated to the station head.").exists()
+    html = _page(client, users["manager"], f"/complaints/{c.number}/", "zh-hans")
+    for english in ("Second urge", "urged twice by the complainant", "dissatisfied", "The complainant is"):
+        assert english not in html, english
+    assert "第二次催办：已升级至供电所所长。" in html and "客户两次催办" in html and "客户不满意。" in html
+    assert "满意度: 不满意" in html

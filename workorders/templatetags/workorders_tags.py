@@ -47,6 +47,6 @@ def event_label(kind: str) -> str:
 def event_note(event) -> str:
     """A history row's note; the sweep's escalation notes are rendered again from the event's data
     in the reader's language (they are stored in the language the sweep ran under)."""
-    from complaints.escalations import event_note as _event_note
+    from complaints.display import event_note as _event_note
 
     return _event_note(event.kind, event.note, event.data)

@@ -1,0 +1,87 @@
+"""Text that was stored in one language, shown in the reader's.
+
+The SLA sweep stores its timeline notes ("首次联系 · 已超时") and escalation reasons as text in
+the language it ran under (settings.LANGUAGE_CODE at the time); the services store their own
+fixed sentences ("Second urge: escalated to the station head.") in the language of the request
+that wrote them. Pages render such rows again in the active language: escalation rows from the
+event's data (deadline, level), known fixed sentences by recognising them in any language. What
+people typed is shown as they typed it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DeadlineKind, EscalationLevel, Satisfaction
+
+# The sentences the services write as notes and reasons (the same msgids as in services.py).
+SYSTEM_SENTENCES = (
+    _("Second urge: escalated to the station head."),
+    _("urged twice by the complainant"),
+    _("The complainant is dissatisfied."),
+    _("Closed after the callback."),
+)
+
+
+def escalation_summary(data) -> str | None:
+    """"首次联系 · 已超时" for an escalation event, in the active language, from the event's
+    structured data (`deadline`, `level`); None when the data does not name both."""
+    data = data or {}
+    try:
+        kind = DeadlineKind(data["deadline"]).label
+        level = EscalationLevel(int(data["level"])).label
+    except (KeyError, TypeError, ValueError):
+        return None
+    return f"{kind} · {level}"
+
+
+@lru_cache(maxsize=1)
+def _known_sentences() -> dict[str, object]:
+    """{the sentence in any of the site's languages (or untranslated): the lazy sentence}."""
+    from .sweep import REASON_SEVERE_AT_ONCE, REASONS
+
+    out = {}
+    for sentence in (*REASONS.values(), REASON_SEVERE_AT_ONCE, *SYSTEM_SENTENCES):
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                out[str(sentence)] = sentence
+        with translation.override(None):
+            out[str(sentence)] = sentence
+    return out
+
+
+def system_text(text: str) -> str:
+    """`text` in the active language when it is one of the system's own sentences; else as is."""
+    known = _known_sentences().get(text)
+    return str(known) if known is not None else text
+
+
+def escalation_reason(reason: str) -> str:
+    """An escalation's stored reason in the active language (the sweep's and the services' own
+    reasons; anything else as stored)."""
+    return system_text(reason)
+
+
+def event_note(kind: str, note: str, data) -> str:
+    """The note a timeline row (of a complaint or a work order) shows."""
+    data = data or {}
+    if kind == "escalated":
+        return escalation_summary(data) or system_text(note)
+    if kind == "escalation_acknowledged":
+        return " · ".join(part for part in (escalation_summary(data), note) if part)
+    if kind == "repeat_warning" and isinstance(data.get("earlier"), list):
+        return _("%(n)s complaints from the same customer or phone within 30 days.") % {
+            "n": len(data["earlier"]) + 1}
+    return system_text(note)
+
+
+def satisfaction_label(value) -> str:
+    """The label of a stored satisfaction value ("dissatisfied" -> 不满意)."""
+    try:
+        return str(Satisfaction(value).label)
+    except ValueError:
+        return value or ""
