@@ -128,7 +128,7 @@ class WorkCalendarDay(TimeStamped):
 class Complaint(TimeStamped):
     """A complaint (投诉工单) from receipt to close."""
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("number"), max_length=20)  # unique: Meta.constraints
     channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="complaints",
@@ -148,7 +148,8 @@ class Complaint(TimeStamped):
                                 on_delete=models.PROTECT, related_name="handled_complaints",
                                 db_index=False)  # led by complaints_c_handler
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="received_complaints")
+                                    blank=True, on_delete=models.PROTECT, related_name="received_complaints",
+                                    db_index=False)  # never read by it; an index costs every write
     status = models.CharField(_("status"), max_length=20, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.RECEIVED)
     grade_at_intake = models.CharField(_("grade at intake"), max_length=1, choices=Grade.choices, default=Grade.C)
@@ -188,7 +189,8 @@ class Complaint(TimeStamped):
     status_before_pause = models.CharField(max_length=20, blank=True, default="")
 
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="resolved_complaints")
+                                    blank=True, on_delete=models.PROTECT, related_name="resolved_complaints",
+                                    db_index=False)  # never read by it; an index costs every write
     close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True, default="")
     resolution = models.TextField(_("resolution (the reply)"), blank=True, default="")
     verified = models.BooleanField(_("verified (属实)"), null=True, blank=True)
@@ -207,6 +209,9 @@ class Complaint(TimeStamped):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         constraints = [
+            # a constraint rather than unique=True: the same unique index, without the extra
+            # LIKE-pattern index PostgreSQL would get (numbers are looked up whole)
+            models.UniqueConstraint(fields=["number"], name="complaints_complaint_number_unique"),
             models.CheckConstraint(condition=Q(status__in=ComplaintStatus.values),
                                    name="complaints_complaint_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=ComplaintChannel.values),
