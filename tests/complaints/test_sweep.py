@@ -290,3 +290,32 @@ def test_a_reopened_complaint_escalates_its_new_resolve_deadline_again(users, st
     assert cycles == [(0, 1), (0, 2), (1, 1), (1, 2)]
     # a second sweep at the same moment adds nothing
     assert sweep_at(c.resolve_due_at).total == 0
+
+
+def test_a_catch_up_records_the_level_reached_and_the_flag_with_all_levels_written(users, station):
+    """A deadline left 30 h unswept crosses warning, breach and severe in one sweep: escalations
+    1, 2 and 3 are written at once and the row records level 3 with its breach flag."""
+    c, warn, due = make("resolve", "A", station=station, handler=users["handler"])
+    result = enforce_sla(now=due + timedelta(hours=30))
+    c.refresh_from_db()
+    assert levels(c) == [("resolve", 1), ("resolve", 2), ("resolve", 3)]
+    assert (c.resolve_level, c.resolve_breached) == (3, True)
+    assert result.counts["complaint.resolve.L1"] == result.counts["complaint.resolve.L3"] == 1
+    assert result.breached["complaint.resolve"] == 1
+
+
+def test_levels_advance_one_arm_at_a_time_and_a_recorded_level_is_not_raised_again(users, station):
+    c, warn, due = make("callback", "B", station=station, handler=users["handler"])
+    enforce_sla(now=warn)
+    c.refresh_from_db()
+    assert (c.callback_level, c.callback_breached) == (1, False)
+    enforce_sla(now=due)
+    c.refresh_from_db()
+    assert (c.callback_level, c.callback_breached) == (2, True)
+    # the level is the sweep's record: an escalation row removed by hand is not written again
+    Escalation.objects.filter(subject_id=c.pk, level=1).delete()
+    assert enforce_sla(now=due + timedelta(minutes=1)).total == 0
+    enforce_sla(now=due + timedelta(hours=24))
+    c.refresh_from_db()
+    assert c.callback_level == 3
+    assert levels(c) == [("callback", 2), ("callback", 3)]
