@@ -157,20 +157,30 @@ def _check(work_order: WorkOrder, action: str, version) -> None:
 
 
 def _transition(work_order: WorkOrder, action: str, *, by, version, now, client_time=None, changes=None,
-                note: str = "", data: dict | None = None) -> WorkOrder:
-    """Guarded update + event. Callers have run `_check` and their own validation."""
+                note: str = "", data: dict | None = None, locked: bool = False) -> WorkOrder:
+    """Guarded update + event. Callers have run `_check` and their own validation.
+
+    `locked`: the caller read `work_order` with select_for_update in this transaction, so the
+    row is the current one and nobody else can write it before we commit: the new state is the
+    old one plus what this update wrote, and is set on the instance without reading it back.
+    """
     _sources, target = TRANSITIONS[action]
     stamp = STAMP[action]
-    fields = {"status": target, stamp: now, f"client_{stamp}": client_time, "version": F("version") + 1,
-              "updated_at": now, **(changes or {})}
-    changed = WorkOrder.objects.filter(pk=work_order.pk, version=version, status=work_order.status).update(**fields)
+    fields = {"status": target, stamp: now, f"client_{stamp}": client_time, "updated_at": now, **(changes or {})}
+    changed = WorkOrder.objects.filter(pk=work_order.pk, version=version, status=work_order.status).update(
+        version=F("version") + 1, **fields)
     if changed != 1:
         # someone else wrote between our read and this update
         current = WorkOrder.objects.get(pk=work_order.pk)
         raise StaleVersion(_("The work order was changed by someone else; reload it."),
                            current_version=current.version, status=current.status)
     from_status = work_order.status
-    work_order.refresh_from_db()
+    if locked:
+        for name, value in fields.items():
+            setattr(work_order, name, value)
+        work_order.version = int(version) + 1
+    else:
+        work_order.refresh_from_db()
     _event(work_order, at=now, by=by, kind=str(action), from_status=from_status, to_status=target, note=note,
            data=data, client_at=client_time)
     return work_order
@@ -178,7 +188,7 @@ def _transition(work_order: WorkOrder, action: str, *, by, version, now, client_
 
 @transaction.atomic
 def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, client_time=None,
-                        now: datetime | None = None) -> WorkOrder:
+                        now: datetime | None = None, locked: bool = False) -> WorkOrder:
     """Give the order to a crew of its station (again, to another crew, before it is accepted)."""
     now = now or timezone.now()
     _check(work_order, A.DISPATCH, version)
@@ -188,7 +198,7 @@ def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, clien
         raise ValidationFailed("crew", _("Choose an active crew of the order's station."))
     previous = work_order.crew.name if work_order.crew_id else None
     order = _transition(work_order, A.DISPATCH, by=by, version=version, now=now, client_time=client_time,
-                        changes={"crew": crew}, data={"crew": crew.name, "previous_crew": previous})
+                        changes={"crew": crew}, data={"crew": crew.name, "previous_crew": previous}, locked=locked)
     urgent = order.kind == WorkOrderKind.REPAIR
     notify(recipients=list(crew.members.all()), kind="work_order_dispatched",
            dedupe_key=f"workorder:{order.pk}:dispatch:{order.version}",
@@ -199,17 +209,19 @@ def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, clien
 
 
 @transaction.atomic
-def work_order_accept(*, work_order: WorkOrder, by, version, client_time=None, now=None) -> WorkOrder:
+def work_order_accept(*, work_order: WorkOrder, by, version, client_time=None, now=None,
+                      locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
     _check(work_order, A.ACCEPT, version)
-    return _transition(work_order, A.ACCEPT, by=by, version=version, now=now, client_time=client_time)
+    return _transition(work_order, A.ACCEPT, by=by, version=version, now=now, client_time=client_time, locked=locked)
 
 
 @transaction.atomic
-def work_order_depart(*, work_order: WorkOrder, by, version, client_time=None, now=None) -> WorkOrder:
+def work_order_depart(*, work_order: WorkOrder, by, version, client_time=None, now=None,
+                      locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
     _check(work_order, A.DEPART, version)
-    return _transition(work_order, A.DEPART, by=by, version=version, now=now, client_time=client_time)
+    return _transition(work_order, A.DEPART, by=by, version=version, now=now, client_time=client_time, locked=locked)
 
 
 def _coordinate(value, field: str, limit: int) -> Decimal | None:
@@ -226,7 +238,8 @@ def _coordinate(value, field: str, limit: int) -> Decimal | None:
 
 @transaction.atomic
 def work_order_arrive(*, work_order: WorkOrder, by, version, client_time=None, lat=None, lng=None,
-                      delay_reason: str = "", customer_informed: bool | None = None, now=None) -> WorkOrder:
+                      delay_reason: str = "", customer_informed: bool | None = None, now=None,
+                      locked: bool = False) -> WorkOrder:
     """The crew is on site. A repair's restore clock starts now; a late crew (after the arrival
     ceiling) must say why and whether the customer was told."""
     now = now or timezone.now()
@@ -251,11 +264,12 @@ def work_order_arrive(*, work_order: WorkOrder, by, version, client_time=None, l
                        changes=changes, note=delay_reason if late else "",
                        data={"late": late, "lat": str(lat) if lat is not None else None,
                              "lng": str(lng) if lng is not None else None,
-                             "customer_informed": customer_informed if late else None})
+                             "customer_informed": customer_informed if late else None}, locked=locked)
 
 
 @transaction.atomic
-def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, client_time=None, now=None) -> WorkOrder:
+def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, client_time=None, now=None,
+                        locked: bool = False) -> WorkOrder:
     """Work done: requires the crew's notes (what was found and done)."""
     now = now or timezone.now()
     _check(work_order, A.COMPLETE, version)
@@ -266,7 +280,7 @@ def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, clien
     if work_order.restore_due_at is not None and now > work_order.restore_due_at:
         changes["restore_breached"] = True
     order = _transition(work_order, A.COMPLETE, by=by, version=version, now=now, client_time=client_time,
-                        changes=changes, note=notes)
+                        changes=changes, note=notes, locked=locked)
     if order.complaint_id:
         _complaint_event(order.complaint, at=now, by=by, kind="work_order_completed", work_order=order,
                          note=f"{order.number}: {notes[:200]}")
@@ -274,18 +288,39 @@ def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, clien
 
 
 @transaction.atomic
-def work_order_cancel(*, work_order: WorkOrder, by, version, reason: str, client_time=None, now=None) -> WorkOrder:
+def work_order_cancel(*, work_order: WorkOrder, by, version, reason: str, client_time=None, now=None,
+                      locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
     _check(work_order, A.CANCEL, version)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("reason", _("Give the reason for cancelling."))
     order = _transition(work_order, A.CANCEL, by=by, version=version, now=now, client_time=client_time,
-                        changes={"cancel_reason": reason[:500]}, note=reason)
+                        changes={"cancel_reason": reason[:500]}, note=reason, locked=locked)
     if order.complaint_id:
         _complaint_event(order.complaint, at=now, by=by, kind="work_order_cancelled", work_order=order,
                          note=f"{order.number}: {reason[:200]}")
     return order
+
+
+STEPS = {
+    A.DISPATCH: work_order_dispatch,
+    A.ACCEPT: work_order_accept,
+    A.DEPART: work_order_depart,
+    A.ARRIVE: work_order_arrive,
+    A.COMPLETE: work_order_complete,
+    A.CANCEL: work_order_cancel,
+}
+
+
+def perform(action: str, **kwargs) -> WorkOrder:
+    """The step `action` (accept, depart, ...: the keyword arguments of its work_order_* function)
+    inside the caller's transaction, without a savepoint of its own: on an error the caller's
+    whole transaction must roll back (the API's idempotent step does, see idempotency.run_step).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("perform() runs inside the caller's transaction.atomic().")
+    return STEPS[action].__wrapped__(**kwargs)
 
 
 PHOTO_STATUSES = [S.DISPATCHED, S.ACCEPTED, S.EN_ROUTE, S.ON_SITE]

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.complaints.factories import ComplaintFactory
@@ -372,3 +373,110 @@ def test_browser_coordinates_with_many_decimals_are_kept_to_six(api, users, stat
     resp = act(api(users["crew"]), order, "arrive", version=1, lat=30.274084123456789, lng=120.15507012345678)
     assert resp.status_code == 200
     assert (resp.json()["arrival_lat"], resp.json()["arrival_lng"]) == ("30.274084", "120.155070")
+
+
+# --- one step: what it costs, and an answer built without re-reading the order ----------------------
+
+def fresh_user(user):
+    """The user as a new request sees it (roles and crews not yet cached on the object)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_crew_step_runs_in_at_most_8_queries(api, users, station, crew, django_assert_max_num_queries):
+    complaint = ComplaintFactory(station=station)
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched", complaint=complaint)
+    # Forced auth here; over HTTP add the token lookup, and BEGIN/COMMIT instead of the savepoint.
+    # roles 1; crew ids 1; SAVEPOINT; the order locked, joined with what the answer shows, with
+    # whether it has photos and whether the key was seen 1; guarded UPDATE 1; event 1; key 1; RELEASE.
+    client = api(fresh_user(users["crew"]))
+    with django_assert_max_num_queries(8):
+        resp = act(client, order, "accept", key="tablet-1", version=1)
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["version"] == 2 and resp.json()["complaint_number"] == complaint.number
+    # a replay: roles, crew ids, SAVEPOINT, the locked read, the stored answer, RELEASE
+    client = api(fresh_user(users["crew"]))
+    with django_assert_max_num_queries(6):
+        again = act(client, order, "accept", key="tablet-1", version=1)
+    assert again.json() == resp.json() and again["Idempotent-Replayed"] == "true"
+    # photos cost their one query only when there are some
+    services.work_order_add_photo(work_order=order, by=users["crew"], upload=upload("a.png", png_bytes()))
+    client = api(fresh_user(users["crew"]))
+    with django_assert_max_num_queries(9):
+        resp = act(client, order, "depart", key="tablet-2", version=2)
+    assert resp.status_code == 200 and len(resp.json()["photos"]) == 1
+
+
+def test_a_stale_step_costs_no_second_read_of_the_order(api, users, station, crew, django_assert_max_num_queries):
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    services.work_order_accept(work_order=order, by=users["crew"], version=1)
+    # roles, crew ids, SAVEPOINT, the locked read, ROLLBACK TO + RELEASE, a twin's key? 1
+    client = api(fresh_user(users["crew"]))
+    with django_assert_max_num_queries(7):
+        resp = act(client, order, "accept", key="late-tap", version=1)
+    assert resp.status_code == 409 and resp.json()["current"]["version"] == 2
+
+
+@pytest.mark.parametrize("role", ["crew", "handler"])
+def test_each_step_answers_what_a_fresh_read_shows(api, users, station, crew, role):
+    """The answer is the locked row plus what the step wrote, never read back: it must be what
+    GET shows right after, for the crew's view and the office's."""
+    complaint = ComplaintFactory(station=station)
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=SH), tick=False):
+        order = WorkOrderFactory(station=station, crew=crew, status="dispatched", complaint=complaint,
+                                 created_by=users["handler"])
+    services.work_order_add_photo(work_order=order, by=users["crew"], upload=upload("a.jpg"))
+    client = api(users[role])
+    steps = [("accept", {}), ("depart", {}),
+             ("arrive", {"lat": 30.2740851, "lng": "120.15507", "delay_reason": "道路施工", "customer_informed": True}),
+             ("complete", {"notes": "更换熔断器。"})]
+    # 11:30: after the 11:00 arrival ceiling (a late arrival); completion 4 hours later (restore breached)
+    for version, ((verb, body), at) in enumerate(zip(steps, [(11, 10), (11, 20), (11, 30), (15, 40)],
+                                                     strict=True), start=1):
+        with time_machine.travel(datetime(2026, 11, 25, *at, tzinfo=SH), tick=False):
+            resp = act(client, order, verb, key=f"{role}-{verb}", version=version,
+                       client_time="2026-11-25T03:00:00Z", **body)
+            assert resp.status_code == 200, resp.json()
+            assert resp.json() == client.get(f"{URL}{order.pk}/").json()
+    body = resp.json()
+    assert body["arrive_breached"] is body["restore_breached"] is True
+    assert body["current_due_at"] is None and body["client_completed_at"] == "2026-11-25T11:00:00+08:00"
+
+
+def test_dispatch_and_cancel_answer_what_a_fresh_read_shows(api, users, station, crew):
+    order = WorkOrderFactory(station=station, complaint=ComplaintFactory(station=station))
+    client = api(users["handler"])
+    resp = act(client, order, "dispatch", version=1, crew=crew.name)
+    assert resp.status_code == 200 and resp.json() == client.get(f"{URL}{order.pk}/").json()
+    resp = act(client, order, "cancel", version=2, reason="客户自行恢复")
+    assert resp.status_code == 200 and resp.json() == client.get(f"{URL}{order.pk}/").json()
+    assert resp.json()["status"] == "cancelled" and resp.json()["cancel_reason"] == "客户自行恢复"
+
+
+def test_the_current_order_of_a_stale_answer_is_what_a_fresh_read_shows(api, users, station, crew):
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    services.work_order_add_photo(work_order=order, by=users["crew"], upload=upload("a.jpg"))
+    services.work_order_accept(work_order=order, by=users["crew"], version=1)
+    client = api(users["crew"])
+    resp = act(client, order, "accept", key="k-stale", version=1)
+    assert resp.status_code == 409
+    assert resp.json()["current"] == client.get(f"{URL}{order.pk}/").json()
+    assert not IdempotencyKey.objects.filter(key="k-stale").exists()
+
+
+def test_a_key_seen_before_does_not_open_an_order_out_of_scope(api, users, station, crew, other_crew):
+    mine = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    theirs = WorkOrderFactory(station=other_crew.station, crew=other_crew, status="dispatched")
+    client = api(users["crew"])
+    assert act(client, mine, "accept", key="k-scope", version=1).status_code == 200
+    assert act(client, theirs, "accept", key="k-scope", version=1).status_code == 404
+    assert act(client, theirs, "accept", key="k-fresh", version=1).status_code == 404
+    assert client.post(f"{URL}not-a-number/accept/", {"version": 1}, format="json").status_code == 404
+    assert WorkOrder.objects.get(pk=theirs.pk).status == "dispatched"
+
+
+def test_a_too_long_idempotency_key_is_refused_and_changes_nothing(api, users, station, crew):
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    resp = act(api(users["crew"]), order, "accept", key="k" * 101, version=1)
+    assert resp.status_code == 400 and "Idempotency-Key" in resp.json()
+    assert WorkOrder.objects.get(pk=order.pk).version == 1
+    assert not WorkOrderEvent.objects.filter(work_order=order, kind="accept").exists()

@@ -223,3 +223,43 @@ def test_events_are_append_only(users, station):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+# --- perform(): a step inside the caller's transaction, on a row it locked ------------------------
+
+def test_perform_needs_the_callers_transaction(users, station, crew, monkeypatch):
+    from django.db import transaction
+
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    monkeypatch.setattr(transaction.get_connection(), "in_atomic_block", False)
+    with pytest.raises(transaction.TransactionManagementError):
+        services.perform("accept", work_order=order, by=users["crew"], version=1)
+
+
+@pytest.mark.parametrize(("action", "status", "extra"), [
+    ("dispatch", "created", {}),
+    ("accept", "dispatched", {}),
+    ("depart", "accepted", {}),
+    ("arrive", "en_route", {"lat": "30.1", "lng": "120.2", "delay_reason": "绕行", "customer_informed": True}),
+    ("complete", "on_site", {"notes": "已恢复"}),
+    ("cancel", "accepted", {"reason": "重复"}),
+])
+def test_a_locked_step_leaves_the_instance_as_the_database_has_it(action, status, extra, users, station, crew):
+    """With locked=True the new state is set on the instance, not read back: it must be the row."""
+    from django.db import transaction
+
+    def row(o):
+        return {f.attname: getattr(o, f.attname) for f in WorkOrder._meta.concrete_fields}
+
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=SH), tick=False):
+        order = WorkOrderFactory(station=station, crew=None if status == "created" else crew, status=status,
+                                 restore_due_at=timezone.now() + timedelta(hours=1))
+    if action == "dispatch":
+        extra = {"crew": crew}
+    with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=SH), tick=False), transaction.atomic():
+        locked = WorkOrder.objects.select_for_update().get(pk=order.pk)
+        done = services.perform(action, work_order=locked, by=users["handler"], version=1, locked=True,
+                                client_time=timezone.now() - timedelta(minutes=1), **extra)
+    assert done is locked
+    assert row(done) == row(WorkOrder.objects.get(pk=order.pk))
+    assert done.version == 2 and WorkOrderEvent.objects.filter(work_order=order, kind=action).count() == 1

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from customers.models import Customer, SupplyStation
 
+from .. import rules
 from ..choices import CREW_NEXT_ACTION, WorkOrderKind, WorkOrderPriority, allowed_actions
 from ..models import Crew, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
@@ -116,6 +118,42 @@ class WorkOrderSerializer(WorkOrderCrewSerializer):
 
     def get_customer_account_no(self, obj) -> str | None:
         return obj.customer.account_no if obj.customer_id else None
+
+
+# The columns of the joined rows the two serializers above read (the order's own: all of them).
+ORDER_FIELDS = [f.name for f in WorkOrder._meta.concrete_fields]
+ANSWER_RELATED = ["station__code", "crew__name", "customer__name", "customer__phone", "complaint__number",
+                  "complaint__description", "complaint__category", "complaint__category__name"]
+ANSWER_RELATED_OFFICE = ["customer__account_no", "created_by__username"]
+PHOTOS = Prefetch("photos", queryset=WorkOrderPhoto.objects.select_related("uploaded_by"))
+
+
+def one_order_queryset(qs: QuerySet[WorkOrder], *, office: bool) -> QuerySet[WorkOrder]:
+    """What answering with one order (WorkOrderSerializer, or WorkOrderCrewSerializer when not
+    `office`) reads, joined into the order's own query and no more: `qs` (selectors.work_order_list)
+    joins station, crew, customer, complaint and its category; the office view also shows who
+    created it. Photos: `has_photos` says whether `with_photos` needs a query at all."""
+    related = [*ANSWER_RELATED, *(ANSWER_RELATED_OFFICE if office else ())]
+    if office:
+        qs = qs.select_related("created_by")
+    return qs.only(*ORDER_FIELDS, *related).annotate(
+        has_photos=Exists(WorkOrderPhoto.objects.filter(work_order=OuterRef("pk"))))
+
+
+def with_photos(order: WorkOrder) -> WorkOrder:
+    """Load the photos of an order read through one_order_queryset (none: no query)."""
+    if order.has_photos:
+        prefetch_related_objects([order], PHOTOS)
+    else:
+        order._prefetched_objects_cache = {"photos": WorkOrderPhoto.objects.none()}
+    return order
+
+
+def with_current_deadline(order: WorkOrder) -> WorkOrder:
+    """`current_due_at` after a change made in memory (the annotation was read before it)."""
+    order.current_due_at = rules.current_deadline(status=order.status, arrive_due_at=order.arrive_due_at,
+                                                  restore_due_at=order.restore_due_at, due_at=order.due_at)
+    return order
 
 
 class WorkOrderCreateInputSerializer(serializers.Serializer):

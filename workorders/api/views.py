@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -16,7 +18,7 @@ from servicecenter.roles import ADMIN, MANAGER, has_role
 
 from .. import selectors, services
 from ..filters import WorkOrderFilterSet
-from ..idempotency import HEADER, Answer, run_once
+from ..idempotency import HEADER, Answer, run_once, run_step, stored_key_id
 from ..models import WorkOrder, WorkOrderPhoto
 from . import serializers as s
 
@@ -129,47 +131,61 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                                       endpoint="work-orders/create", action=act))
 
     def _action(self, request, pk, verb):
-        order = self.get_object()  # scoped: out of scope -> 404
-        if verb in ("dispatch", "cancel"):
-            allowed = selectors.can_manage(request.user, order)
-        else:
-            allowed = selectors.can_work(request.user, order)
-        if not allowed:
-            raise PermissionDenied()
+        """One step in one transaction: the scoped order is read once, locked and joined with
+        what the answer shows, then checked (404, 403, 400, replayed key, version, state),
+        changed by one guarded UPDATE and answered from memory (no re-read)."""
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        user, key = request.user, request.headers.get(HEADER)
         data = ACTION_INPUTS[verb](data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        common = {"by": request.user, "version": v["version"], "client_time": v.get("client_time")}
+        valid = data.is_valid()  # refused only once the order is known to be in scope (404 first)
+        office = self.get_serializer_class() is s.WorkOrderSerializer
+        # the scope (the user's crews...) is read here, before the transaction: it holds the lock shorter
+        qs = s.one_order_queryset(selectors.work_order_list(user=user), office=office)
+        qs = qs.select_for_update(of=("self",)).annotate(stored_key_id=stored_key_id(user=user, key=key))
+        seen = {}
 
-        def act():
-            fresh = WorkOrder.objects.get(pk=order.pk)
+        def lock() -> WorkOrder:
+            order = seen["order"] = get_object_or_404(qs, pk=pk)  # scoped: out of scope -> 404
+            self.check_object_permissions(request, order)
+            allowed = (selectors.can_manage(user, order) if verb in ("dispatch", "cancel")
+                       else selectors.can_work(user, order))
+            if not allowed:
+                raise PermissionDenied()
+            if not valid:
+                raise ValidationError(data.errors)
+            return order
+
+        def act(order: WorkOrder) -> Answer:
+            v = data.validated_data
+            inputs = {"by": user, "version": v["version"], "client_time": v.get("client_time")}
             if verb == "dispatch":
-                crew = selectors.crew_list(user=request.user).filter(name=v["crew"]).first()
-                if crew is None:
+                inputs["crew"] = selectors.crew_list(user=user).filter(name=v["crew"]).first()
+                if inputs["crew"] is None:
                     raise ValidationFailed("crew", _("No such crew."))
-                done = services.work_order_dispatch(work_order=fresh, crew=crew, **common)
-            elif verb == "accept":
-                done = services.work_order_accept(work_order=fresh, **common)
-            elif verb == "depart":
-                done = services.work_order_depart(work_order=fresh, **common)
             elif verb == "arrive":
-                done = services.work_order_arrive(work_order=fresh, lat=v.get("lat"), lng=v.get("lng"),
-                                                  delay_reason=v.get("delay_reason", ""),
-                                                  customer_informed=v.get("customer_informed"), **common)
+                inputs.update(lat=v.get("lat"), lng=v.get("lng"), delay_reason=v.get("delay_reason", ""),
+                              customer_informed=v.get("customer_informed"))
             elif verb == "complete":
-                done = services.work_order_complete(work_order=fresh, notes=v.get("notes", ""), **common)
-            else:
-                done = services.work_order_cancel(work_order=fresh, reason=v.get("reason", ""), **common)
-            return Answer(status.HTTP_200_OK, self._body(done))
+                inputs["notes"] = v.get("notes", "")
+            elif verb == "cancel":
+                inputs["reason"] = v.get("reason", "")
+            done = services.perform(verb, work_order=order, locked=True, **inputs)
+            return Answer(status.HTTP_200_OK, self._answer(s.with_current_deadline(done)))
 
         try:
-            answer = run_once(user=request.user, key=request.headers.get(HEADER),
-                              endpoint=self._endpoint(verb, order.pk), action=act)
+            answer = run_step(user=user, key=key, endpoint=self._endpoint(verb, pk), lock=lock, action=act)
         except StaleVersion as exc:
             body = exc.as_dict()
-            body["current"] = self._body(order)
+            body["current"] = self._answer(seen["order"])  # as locked: nothing was written
             return Response(body, status=exc.status_code)
         return self._respond(answer)
+
+    def _answer(self, order: WorkOrder) -> dict:
+        """The answer of a step, from the order as read by `_action` (photos: one query, if any)."""
+        return self.get_serializer(s.with_photos(order)).data
 
     @extend_schema(request=s.WorkOrderDispatchInputSerializer, responses=s.WorkOrderSerializer,
                    parameters=[IDEMPOTENCY_PARAM])
