@@ -1,5 +1,5 @@
 """Reference data read on every intake, cached per process: the work calendar (WorkCalendarDay
-rows) and the active SLA policies.
+rows), the active SLA policies and the complaint categories.
 
 A cache is dropped when a row is saved or deleted in this process, when the shared cache's
 version key changes (another process saved), and after CALENDAR_TTL seconds at the latest.
@@ -45,6 +45,14 @@ def get_policies() -> list:
     return _get("policies", lambda: list(SlaPolicy.objects.filter(active=True)))
 
 
+def get_categories() -> dict:
+    """Every complaint category by code (a few dozen rows; classes and items, active or not:
+    the caller checks)."""
+    from .models import ComplaintCategory
+
+    return _get("categories", lambda: {c.code: c for c in ComplaintCategory.objects.all()})
+
+
 def invalidate_calendar() -> None:
     _cached.clear()
     try:
@@ -64,6 +72,8 @@ def calendar_warning(today: date) -> date | None:
 @receiver(post_delete, sender="complaints.WorkCalendarDay")
 @receiver(post_save, sender="complaints.SlaPolicy")
 @receiver(post_delete, sender="complaints.SlaPolicy")
+@receiver(post_save, sender="complaints.ComplaintCategory")
+@receiver(post_delete, sender="complaints.ComplaintCategory")
 def _calendar_changed(**kwargs):
     invalidate_calendar()
 
