@@ -3,6 +3,9 @@
 Each function runs in one transaction, locks the complaint row (select_for_update), checks the
 state (wrong state -> InvalidTransition, answered 409 with the allowed actions), changes it,
 appends one ComplaintEvent, and writes notifications to the outbox in the same transaction.
+Intake validates and reads first, draws the day's number in its own one-statement transaction
+(so intakes do not queue on the day's counter row), then writes the complaint, its events and
+its notifications in one transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.delivery import outbox_write
 from customers.selectors import user_station_id
 from customers.services import next_number, notify
 from customers.validators import phone_validator
@@ -121,12 +125,16 @@ def _link(complaint: Complaint) -> str:
 # --- intake --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def complaint_intake(*, by, channel: str, category, description: str, customer=None, complainant_name: str = "",
                      complainant_phone: str = "", anonymous: bool = False,
                      severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None,
                      station=None, acknowledge_now: bool = False, ack_note: str = "") -> Complaint:
-    """Register a complaint: number, policy and deadlines, repeat detection, notifications."""
+    """Register a complaint: number, policy and deadlines, repeat detection, notifications.
+
+    Everything is checked and read before the number is drawn; the number comes from its own
+    short transaction (`next_number` outside ours), so a failure after it leaves a gap in the
+    day's numbers; the complaint, its events and its notifications are written in one transaction.
+    """
     now = timezone.now()
     description = (description or "").strip()
     complainant_name = (complainant_name or "").strip()
@@ -193,14 +201,15 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         by_phone = Complaint.objects.filter(complainant_phone=complainant_phone)
         repeat_q = by_phone if repeat_q is None else (repeat_q | by_phone)
     earlier = []
-    if repeat_q is not None:
+    if repeat_q is not None:  # instances with id and number only: the answer shows `repeat_of` without a query
         earlier = list(repeat_q.filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at)
-                       .order_by("-received_at", "-id").values_list("id", "number")[:10])
+                       .order_by("-received_at", "-id").only("id", "number")[:10])
 
     if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
         raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A.ACKNOWLEDGE.label})
+    number = next_number(prefix="TS", day=timezone.localdate(now))  # its own transaction: see the docstring
     complaint = Complaint(
-        number=next_number(prefix="TS", day=timezone.localdate(now)),
+        number=number,
         channel=channel, customer=customer, complainant_name=complainant_name,
         complainant_phone=complainant_phone, anonymous=anonymous, category=category, severity=severity,
         description=description, received_at=received_at, station_id=station_id, received_by=by,
@@ -210,36 +219,51 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         ack_warn_at=deadlines.warning_at(received_at, ack_due, fraction),
         resolve_warn_at=deadlines.warning_at(received_at, resolve_due, fraction),
         resolve_started_at=received_at, original_resolve_due_at=resolve_due,
-        repeat_of_id=earlier[0][0] if earlier else None,
+        repeat_of=earlier[0] if earlier else None,
     )
     if getattr(station, "pk", None) == station_id:
         complaint.station = station  # already loaded: the receipt and the answer need it
-    complaint.save(force_insert=True)
-    _event(complaint, kind=EventKind.RECEIVED, by=by, at=now, note=description[:200],
-           policy=policy.name, targets=complaint.sla_targets, channel=channel, received_at=_iso(received_at),
-           deadlines={"ack_due_at": [None, _iso(ack_due)], "resolve_due_at": [None, _iso(resolve_due)]},
-           repeat_of=earlier[0][1] if earlier else None)
 
-    if len(earlier) + 1 >= REPEAT_WARNING_AT:
-        _event(complaint, kind=EventKind.REPEAT_WARNING, by=None, at=now,
-               note=_("%(n)s complaints from the same customer or phone within 30 days.") % {"n": len(earlier) + 1},
-               earlier=[number for _id, number in earlier])
-        notify(recipients=_managers(), kind="complaint.repeat_warning", dedupe_key=f"complaint:{complaint.pk}:repeat",
-               subject=_("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {
-                   "number": complaint.number, "n": len(earlier) + 1}, link=_link(complaint))
-    if customer is not None and grade in ("A", "B") and customer.account_manager_id:
-        notify(recipients=[customer.account_manager_id], kind="complaint.customer_complained",
-               dedupe_key=f"complaint:{complaint.pk}:intake", urgent=True,
-               subject=_("Your customer %(name)s complained: %(number)s") % {
-                   "name": customer.name, "number": complaint.number}, link=_link(complaint))
+    link = _link(complaint)
+    repeats = len(earlier) + 1
+    # recipients read before the transaction (which then holds no more than its own new rows)
+    managers = sorted(set(_managers().values_list("pk", flat=True))) if repeats >= REPEAT_WARNING_AT else []
+    leaders = []
     if channel == ComplaintChannel.FORWARDED:
-        leaders = get_user_model().objects.filter(groups__name=MANAGER, is_active=True, profile__leadership=True)
-        notify(recipients=leaders, kind="complaint.forwarded", dedupe_key=f"complaint:{complaint.pk}:forwarded",
-               urgent=True, subject=_("Forwarded (越级) complaint received: %(number)s") % {"number": complaint.number},
-               link=_link(complaint))
-    if acknowledge_now:  # the contact was resolved on the spot: first contact made at intake
-        _event(complaint, kind=EventKind.ACKNOWLEDGED, by=by, at=now, note=ack_note, how=AckHow.AT_COUNTER,
-               met=True, deadline="ack_due_at")
+        leaders = sorted(set(get_user_model().objects.filter(groups__name=MANAGER, is_active=True,
+                                                             profile__leadership=True).values_list("pk", flat=True)))
+    with transaction.atomic():
+        complaint.save(force_insert=True)
+        events = [ComplaintEvent(
+            complaint=complaint, at=now, actor=by, kind=EventKind.RECEIVED, note=description[:200],
+            data={"policy": policy.name, "targets": complaint.sla_targets, "channel": channel,
+                  "received_at": _iso(received_at),
+                  "deadlines": {"ack_due_at": [None, _iso(ack_due)], "resolve_due_at": [None, _iso(resolve_due)]},
+                  "repeat_of": earlier[0].number if earlier else None})]
+        messages = []
+        if repeats >= REPEAT_WARNING_AT:
+            events.append(ComplaintEvent(
+                complaint=complaint, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
+                note=_("%(n)s complaints from the same customer or phone within 30 days.") % {"n": repeats},
+                data={"earlier": [c.number for c in earlier]}))
+            subject = _("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {"number": number, "n": repeats}
+            messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
+                          "dedupe_key": f"complaint:{complaint.pk}:repeat"} for pk in managers]
+        if customer is not None and grade in ("A", "B") and customer.account_manager_id:
+            messages.append({"recipient_id": customer.account_manager_id, "kind": "complaint.customer_complained",
+                             "dedupe_key": f"complaint:{complaint.pk}:intake", "urgent": True, "link": link,
+                             "subject": _("Your customer %(name)s complained: %(number)s") % {
+                                 "name": customer.name, "number": number}})
+        if leaders:
+            subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
+            messages += [{"recipient_id": pk, "kind": "complaint.forwarded", "urgent": True, "subject": subject,
+                          "link": link, "dedupe_key": f"complaint:{complaint.pk}:forwarded"} for pk in leaders]
+        if acknowledge_now:  # the contact was resolved on the spot: first contact made at intake
+            events.append(ComplaintEvent(
+                complaint=complaint, at=now, actor=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
+                data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
+        ComplaintEvent.objects.bulk_create(events)  # one INSERT, in timeline order
+        outbox_write(messages, now=now)  # one INSERT for every recipient (none without); delivery after commit
     return complaint
 
 
