@@ -480,3 +480,20 @@ def test_a_too_long_idempotency_key_is_refused_and_changes_nothing(api, users, s
     assert resp.status_code == 400 and "Idempotency-Key" in resp.json()
     assert WorkOrder.objects.get(pk=order.pk).version == 1
     assert not WorkOrderEvent.objects.filter(work_order=order, kind="accept").exists()
+
+
+@pytest.mark.parametrize("role", ["crew", "manager"])
+def test_one_order_reads_in_at_most_4_queries_and_shows_what_the_list_shows(api, users, station, crew, role,
+                                                                           django_assert_max_num_queries):
+    order = WorkOrderFactory(station=station, crew=crew, status="on_site", complaint=ComplaintFactory(station=station),
+                             created_by=users["handler"], restore_due_at=timezone.now() + timedelta(hours=3))
+    bare = WorkOrderFactory(station=station, crew=crew, status="accepted", customer=None)
+    services.work_order_add_photo(work_order=order, by=users["crew"], upload=upload("a.png", png_bytes()))
+    listed = {o["id"]: o for o in api(users[role]).get(URL).json()["results"]}
+    for one, budget in [(order, 4), (bare, 3)]:
+        client = api(fresh_user(users[role]))
+        # roles 1; crew ids 1 (crew members); the order with what it shows 1; its photos (if any) 1
+        with django_assert_max_num_queries(budget if role == "crew" else budget - 1):
+            resp = client.get(f"{URL}{one.pk}/")
+        assert resp.json() == listed[one.pk]
+    assert resp.json()["photos"] == [] and resp.json()["customer_name"] == bare.contact_name

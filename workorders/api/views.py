@@ -78,6 +78,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_queryset(self):
         qs = selectors.work_order_list(user=self.request.user)
+        if self.action == "retrieve":
+            # one order: the columns its answer shows; photos read only if it has some (_answer)
+            return s.one_order_queryset(qs, office=self.get_serializer_class() is s.WorkOrderSerializer)
         return qs.prefetch_related(
             Prefetch("photos", queryset=WorkOrderPhoto.objects.select_related("uploaded_by"))
         ).select_related("created_by").order_by("-created_at", "-id")
@@ -86,6 +89,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         if selectors.is_crew_only(self.request.user):
             return s.WorkOrderCrewSerializer
         return s.WorkOrderSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._answer(self.get_object()))
 
     def _body(self, order: WorkOrder) -> dict:
         # re-read through the scoped queryset so the answer carries the annotations
