@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tests.workorders.factories import WorkOrderFactory
 from tests.workorders.helpers import png_bytes, upload
 from workorders import services
-from workorders.models import WorkOrder, WorkOrderEvent, WorkOrderPhoto
+from workorders.models import IdempotencyKey, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +84,27 @@ def test_parallel_uploads_never_pass_ten_photos(users, station, crew):
     codes = _race(6, send)
     assert sorted(codes) == [201, 201, 201, 400, 400, 400]
     assert WorkOrderPhoto.objects.filter(work_order=order).count() == 10
+
+
+def test_two_tablets_with_their_own_keys_race_the_winners_replay_answers_alike_the_losers_is_decided_afresh(
+        users, station, crew):
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+    members = list(crew.members.all())
+
+    def accept(i, client):
+        client.force_authenticate(members[i])
+        answers = []
+        for _ in range(2):  # the tablet lost the first answer and sends the same request again
+            resp = client.post(f"/api/v1/work-orders/{order.pk}/accept/", {"version": 1}, format="json",
+                               HTTP_IDEMPOTENCY_KEY=f"tablet-{i}")
+            answers.append((resp.status_code, resp.json()))
+        return answers
+
+    results = _race(2, accept)
+    (won_first, won_again), = [r for r in results if r[0][0] == 200]
+    (lost_first, lost_again), = [r for r in results if r[0][0] == 409]
+    assert won_again == won_first
+    assert lost_first[1]["code"] == lost_again[1]["code"] == "stale_version"
+    assert lost_first[1]["current"] == lost_again[1]["current"] == won_first[1]
+    assert WorkOrderEvent.objects.filter(work_order=order, kind="accept").count() == 1
+    assert IdempotencyKey.objects.filter(key__startswith="tablet-").count() == 1
