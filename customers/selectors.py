@@ -13,7 +13,9 @@ def user_station_id(user) -> int | None:
     """The station of a staff member (None for managers/admins without one, or no profile)."""
     cached = getattr(user, "_station_id", "unset")
     if cached == "unset":
-        cached = StaffProfile.objects.filter(user=user).values_list("station_id", flat=True).first()
+        # one profile per user: no ordering (`.first()` would join and sort by Meta.ordering)
+        cached = next(iter(StaffProfile.objects.filter(user=user).order_by().values_list("station_id", flat=True)[:1]),
+                      None)
         user._station_id = cached
     return cached
 
