@@ -127,13 +127,13 @@ def crew(spec: dict) -> dict:
         with lock:
             stats[key] += n
 
-    def walk(http_: Http, rng: random.Random, order: dict, lat: list) -> None:
+    def walk(http_: Http, rng: random.Random, order: dict, lat: list, *, race: bool) -> None:
         oid, status, version = order["id"], order["status"], order["version"]
         for attempt in range(20):  # at most a few conflicts per step
             action = NEXT.get(status)
             if action is None:
                 return
-            if attempt:  # the crew member's time to tap (the first tap of the shared order races)
+            if attempt or not race:  # the crew member's time to tap (the shared order's first tap races)
                 time.sleep(rng.uniform(*spec.get("think", (0, 0))))
             key = str(uuid.UUID(int=rng.getrandbits(128)))
             body = {"version": version, **EXTRA.get(action, {})}
@@ -182,8 +182,12 @@ def crew(spec: dict) -> dict:
         for _ in range(spec.get("warmup_requests", 3)):  # untimed: load the views in the workers
             http_.request("GET", "/api/v1/work-orders/?page_size=1")
         barrier.wait()
-        for order in me["orders"]:
-            walk(http_, rng, order, lat)
+        # crews start within one tap interval of each other, the two tablets of a crew together
+        # (they race on their shared order, which comes first)
+        think = spec.get("think", (0, 0))
+        time.sleep(random.Random(f"crew-start:{me.get('crew', i)}").uniform(0, think[1]))
+        for n, order in enumerate(me["orders"]):
+            walk(http_, rng, order, lat, race=n == 0)
         with lock:
             latencies.extend(lat)
 

@@ -55,7 +55,7 @@ class CrewUpdates(Scenario):
                 if len(tablets) >= ctx.scale.tablets:
                     break
                 own = [new_order(1 + m * ctx.scale.orders_per_tablet + k) for k in range(ctx.scale.orders_per_tablet)]
-                tablets.append({"token": tokens[member_id], "orders": [dict(shared), *own]})
+                tablets.append({"token": tokens[member_id], "crew": crew.pk, "orders": [dict(shared), *own]})
         return tablets, order_ids
 
     def run(self, ctx) -> list[Figure]:
