@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from customers.delivery import outbox_write
 from customers.selectors import user_station_id
-from customers.services import next_number, notify
+from customers.services import next_number, notify, site_language
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
 from servicecenter.lib import deadlines
@@ -246,16 +246,19 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
                 complaint=complaint, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
                 note=_("%(n)s complaints from the same customer or phone within 30 days.") % {"n": repeats},
                 data={"earlier": [c.number for c in earlier]}))
-            subject = _("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {"number": number, "n": repeats}
+            with site_language():
+                subject = _("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {"number": number, "n": repeats}
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
                           "dedupe_key": f"complaint:{complaint.pk}:repeat"} for pk in managers]
         if customer is not None and grade in ("A", "B") and customer.account_manager_id:
+            with site_language():
+                subject = _("Your customer %(name)s complained: %(number)s") % {"name": customer.name, "number": number}
             messages.append({"recipient_id": customer.account_manager_id, "kind": "complaint.customer_complained",
                              "dedupe_key": f"complaint:{complaint.pk}:intake", "urgent": True, "link": link,
-                             "subject": _("Your customer %(name)s complained: %(number)s") % {
-                                 "name": customer.name, "number": number}})
+                             "subject": subject})
         if leaders:
-            subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
+            with site_language():
+                subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
             messages += [{"recipient_id": pk, "kind": "complaint.forwarded", "urgent": True, "subject": subject,
                           "link": link, "dedupe_key": f"complaint:{complaint.pk}:forwarded"} for pk in leaders]
         if acknowledge_now:  # the contact was resolved on the spot: first contact made at intake
@@ -343,9 +346,10 @@ def complaint_urge(*, complaint: Complaint, by, note: str = "") -> Complaint:
     _save(c, ["urge_count"])
     _event(c, kind=EventKind.URGED, by=by, at=now, note=note, count=c.urge_count)
     head_id = c.station.head_id
-    notify(recipients=[c.handler_id or head_id], kind="complaint.urged", dedupe_key=f"complaint:{c.pk}:urge:{c.urge_count}",
-           urgent=True, subject=_("Complaint %(number)s urged by the complainant (%(n)s)") % {
-               "number": c.number, "n": c.urge_count}, link=_link(c))
+    with site_language():
+        notify(recipients=[c.handler_id or head_id], kind="complaint.urged", dedupe_key=f"complaint:{c.pk}:urge:{c.urge_count}",
+               urgent=True, subject=_("Complaint %(number)s urged by the complainant (%(n)s)") % {
+                   "number": c.number, "n": c.urge_count}, link=_link(c))
     if c.urge_count >= 2:
         created = Escalation.objects.bulk_create([Escalation(
             subject_type=SubjectType.COMPLAINT, subject_id=c.pk, complaint=c, station_id=c.station_id,
@@ -354,9 +358,10 @@ def complaint_urge(*, complaint: Complaint, by, note: str = "") -> Complaint:
         if created and c.urge_count == 2:
             _event(c, kind=EventKind.ESCALATED, by=None, at=now, level=1, escalation_kind="urge",
                    note=_("Second urge: escalated to the station head."))
-            notify(recipients=[head_id], kind="complaint.escalated", dedupe_key=f"complaint:{c.pk}:urge:escalation",
-                   urgent=True, subject=_("Complaint %(number)s urged twice: level 1 escalation") % {
-                       "number": c.number}, link=_link(c))
+            with site_language():
+                notify(recipients=[head_id], kind="complaint.escalated", dedupe_key=f"complaint:{c.pk}:urge:escalation",
+                       urgent=True, subject=_("Complaint %(number)s urged twice: level 1 escalation") % {
+                           "number": c.number}, link=_link(c))
     return c
 
 
@@ -377,8 +382,9 @@ def complaint_request_extension(*, complaint: Complaint, by, requested_due_at: d
     _save(c, [])
     _event(c, kind=EventKind.EXTENSION_REQUESTED, by=by, at=now, note=reason.strip(),
            requested_due_at=_iso(requested_due_at), request=req.pk)
-    notify(recipients=_managers(), kind="complaint.extension_requested", dedupe_key=f"extension:{req.pk}:requested",
-           subject=_("Extension requested for %(number)s") % {"number": c.number}, link=_link(c))
+    with site_language():
+        notify(recipients=_managers(), kind="complaint.extension_requested", dedupe_key=f"extension:{req.pk}:requested",
+               subject=_("Extension requested for %(number)s") % {"number": c.number}, link=_link(c))
     return req
 
 
@@ -410,9 +416,10 @@ def complaint_approve_extension(*, complaint: Complaint, by, approve: bool = Tru
         _save(c, [])
         _event(c, kind=EventKind.EXTENSION_REJECTED, by=by, at=now, note=note, request=req.pk)
     req.save()
-    notify(recipients=[req.requested_by_id], kind="complaint.extension_decided", dedupe_key=f"extension:{req.pk}:decided",
-           subject=_("Extension for %(number)s: %(decision)s") % {
-               "number": c.number, "decision": req.get_status_display()}, link=_link(c))
+    with site_language():
+        notify(recipients=[req.requested_by_id], kind="complaint.extension_decided", dedupe_key=f"extension:{req.pk}:decided",
+               subject=_("Extension for %(number)s: %(decision)s") % {
+                   "number": c.number, "decision": req.get_status_display()}, link=_link(c))
     return c
 
 
@@ -460,9 +467,10 @@ def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) ->
            previous_resolve_breached=was_breached,
            deadlines={"resolve_due_at": [_iso(old), _iso(c.resolve_due_at)]}, **data)
     if c.handler_id:
-        notify(recipients=[c.handler_id], kind="complaint.reopened",
-               dedupe_key=f"complaint:{c.pk}:reopen:{c.reopen_count}",
-               subject=_("Complaint %(number)s reopened") % {"number": c.number}, link=_link(c))
+        with site_language():
+            notify(recipients=[c.handler_id], kind="complaint.reopened",
+                   dedupe_key=f"complaint:{c.pk}:reopen:{c.reopen_count}",
+                   subject=_("Complaint %(number)s reopened") % {"number": c.number}, link=_link(c))
 
 
 @transaction.atomic
@@ -510,8 +518,9 @@ def complaint_assign(*, complaint: Complaint, by, handler) -> Complaint:
     _save(c, ["handler"])
     _event(c, kind=EventKind.ASSIGNED, by=by, at=now, handler=handler.get_username(),
            previous=old.get_username() if old else None)
-    notify(recipients=[handler], kind="complaint.assigned", dedupe_key=f"complaint:{c.pk}:assigned:{c.version}",
-           subject=_("Complaint %(number)s assigned to you") % {"number": c.number}, link=_link(c))
+    with site_language():
+        notify(recipients=[handler], kind="complaint.assigned", dedupe_key=f"complaint:{c.pk}:assigned:{c.version}",
+               subject=_("Complaint %(number)s assigned to you") % {"number": c.number}, link=_link(c))
     return c
 
 

@@ -49,6 +49,16 @@ def consumption_upsert(*, customer: Customer, rows: Iterable[dict]) -> int:
     return changed
 
 
+def site_language():
+    """Texts written for other staff (notification subjects) are in the site's language
+    (settings.LANGUAGE_CODE), not in the language of whoever's request wrote them:
+    `with site_language(): notify(..., subject=_("...") % {...})`."""
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, body: str = "",
            link: str = "", urgent: bool = False,
            channels: Iterable[str] = (NotificationChannel.IN_APP,)) -> int:

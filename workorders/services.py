@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.services import next_number, notify
+from customers.services import next_number, notify, site_language
 from servicecenter.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from servicecenter.lib.workcalendar import Calendar
 
@@ -200,11 +200,12 @@ def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, clien
     order = _transition(work_order, A.DISPATCH, by=by, version=version, now=now, client_time=client_time,
                         changes={"crew": crew}, data={"crew": crew.name, "previous_crew": previous}, locked=locked)
     urgent = order.kind == WorkOrderKind.REPAIR
-    notify(recipients=list(crew.members.all()), kind="work_order_dispatched",
-           dedupe_key=f"workorder:{order.pk}:dispatch:{order.version}",
-           subject=_("Work order %(number)s: %(address)s") % {"number": order.number, "address": order.address},
-           link=f"/crew/{order.number}/", urgent=urgent,
-           channels=("in_app", "sms") if urgent else ("in_app",))
+    with site_language():
+        notify(recipients=list(crew.members.all()), kind="work_order_dispatched",
+               dedupe_key=f"workorder:{order.pk}:dispatch:{order.version}",
+               subject=_("Work order %(number)s: %(address)s") % {"number": order.number, "address": order.address},
+               link=f"/crew/{order.number}/", urgent=urgent,
+               channels=("in_app", "sms") if urgent else ("in_app",))
     return order
 
 

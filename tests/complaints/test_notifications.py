@@ -214,3 +214,17 @@ def test_task_routes_send_each_kind_of_work_to_its_queue():
     assert router.route({}, "customers.send_notifications")["queue"].name == "notifications"
     assert router.route({}, "grading.reevaluate_grades")["queue"].name == "grading"
     assert router.route({}, "something.else")["queue"].name == "default"
+
+
+def test_notifications_written_by_an_english_speaking_actor_are_in_the_sites_language(people, station):
+    """The manager browses in English; the handler's notification is stored in Chinese (the
+    site's language), like the sweep's."""
+    from django.utils import translation
+
+    from complaints import services
+
+    c = ComplaintFactory(station=station, handler=None)
+    with translation.override("en"):
+        services.complaint_assign(complaint=c, by=people["manager"], handler=people["handler"])
+    row = Notification.objects.get(kind="complaint.assigned")
+    assert row.subject == f"投诉 {c.number} 已派发给您"
