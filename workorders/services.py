@@ -356,9 +356,14 @@ def work_order_add_photo(*, work_order: WorkOrder, by, upload, version=None, cli
                            sha256=digest.hexdigest(), original_name=(getattr(upload, "name", "") or "")[:200],
                            uploaded_by=by, client_at=client_time)
     photo.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", upload, save=False)
-    photo.save()
-    _event(locked, at=now, by=by, kind="photo_added", data={"photo_id": photo.pk, "content_type": content_type,
-                                                             "size": photo.size}, client_at=client_time)
+    try:
+        photo.save()
+        _event(locked, at=now, by=by, kind="photo_added", data={"photo_id": photo.pk, "content_type": content_type,
+                                                                 "size": photo.size}, client_at=client_time)
+    except BaseException:
+        # the rows roll back: do not leave their file behind in storage
+        photo.file.storage.delete(photo.file.name)
+        raise
     return photo
 
 

@@ -263,3 +263,19 @@ def test_a_locked_step_leaves_the_instance_as_the_database_has_it(action, status
     assert done is locked
     assert row(done) == row(WorkOrder.objects.get(pk=order.pk))
     assert done.version == 2 and WorkOrderEvent.objects.filter(work_order=order, kind=action).count() == 1
+
+
+def test_a_photo_whose_rows_fail_leaves_no_file_in_storage(users, station, crew, settings, tmp_path, monkeypatch):
+    from tests.workorders.helpers import upload
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = WorkOrderFactory(station=station, crew=crew, status="dispatched")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the event could not be written")
+
+    monkeypatch.setattr(services, "_event", broken)
+    with pytest.raises(RuntimeError):
+        services.work_order_add_photo(work_order=order, by=crew.leader, upload=upload())
+    assert not order.photos.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
