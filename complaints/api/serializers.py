@@ -1,31 +1,16 @@
-import copy
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework import serializers
 
 from customers.models import Customer, SupplyStation
+from servicecenter.api import FieldsBuiltOnce
 
 from ..calendar import get_categories
 from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 from ..services import MAX_DESCRIPTION
 from ..sla import sla_state
-
-
-class PrototypeFieldsMixin:
-    # Build the model fields once per class and deep-copy them for each instance (DRF does the
-    # same with declared fields). ModelSerializer otherwise introspects the model for every
-    # serializer: about 1 ms for a complaint, a tenth of an intake. (A comment, not a docstring:
-    # drf-spectacular would show a docstring as the description of every serializer using it.)
-
-    def get_fields(self):
-        cls = type(self)
-        proto = cls.__dict__.get("_prototype_fields")
-        if proto is None:
-            proto = super().get_fields()
-            cls._prototype_fields = proto
-        return copy.deepcopy(proto)
 
 
 class CachedCategoryField(serializers.SlugRelatedField):
@@ -41,7 +26,7 @@ class CachedCategoryField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ComplaintSerializer(PrototypeFieldsMixin, serializers.ModelSerializer):
+class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     customer_account_no = serializers.CharField(source="customer.account_no", read_only=True, default=None)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)

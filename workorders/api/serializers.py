@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import copy
-
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from customers.models import Customer, SupplyStation
+from servicecenter.api import FieldsBuiltOnce
 
 from .. import rules
 from ..choices import CREW_NEXT_ACTION, WorkOrderKind, WorkOrderPriority, allowed_actions
@@ -30,24 +29,7 @@ class CrewSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class BuiltOnce:
-    """A ModelSerializer that reads its model's fields once per class, not once per instance.
-
-    DRF builds a ModelSerializer's fields from the model on every instantiation (about 1 ms for
-    a work order, on every answer); here the first build is kept and each serializer gets a deep
-    copy of it, as DRF itself does with declared fields. The build depends on the class only.
-    """
-
-    def get_fields(self):
-        cls = type(self)
-        built = cls.__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            cls._built_fields = built
-        return copy.deepcopy(built)
-
-
-class WorkOrderPhotoSerializer(BuiltOnce, serializers.ModelSerializer):
+class WorkOrderPhotoSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -78,7 +60,7 @@ STEP_FIELDS = [
 ]
 
 
-class WorkOrderCrewSerializer(BuiltOnce, serializers.ModelSerializer):
+class WorkOrderCrewSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """What a crew member sees: the job, and of the customer only name, address and phone."""
 
     station = serializers.SlugRelatedField(slug_field="code", read_only=True)
