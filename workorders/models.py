@@ -55,12 +55,13 @@ class WorkOrder(TimeStamped):
     never overwrite each other.
     """
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("number"), max_length=20)  # unique: Meta.constraints (no LIKE index)
     kind = models.CharField(_("kind"), max_length=20, choices=WorkOrderKind.choices, default=WorkOrderKind.REPAIR)
     complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="work_orders")
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="work_orders")
+                                 on_delete=models.PROTECT, related_name="work_orders",
+                                 db_index=False)  # led by workorders_wo_customer
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True, default="")
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, default="")
     address = models.CharField(_("address"), max_length=300, blank=True, default="")
@@ -69,9 +70,9 @@ class WorkOrder(TimeStamped):
     priority = models.PositiveSmallIntegerField(_("priority"), choices=WorkOrderPriority.choices,
                                                 default=WorkOrderPriority.NORMAL)
     station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
-                                related_name="work_orders")
+                                related_name="work_orders", db_index=False)  # led by workorders_wo_station_status
     crew = models.ForeignKey(Crew, verbose_name=_("crew"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="work_orders")
+                             related_name="work_orders", db_index=False)  # led by workorders_wo_crew_status
     status = models.CharField(_("status"), max_length=20, choices=WorkOrderStatus.choices,
                               default=WorkOrderStatus.CREATED)
 
@@ -115,13 +116,15 @@ class WorkOrder(TimeStamped):
                                       blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="created_work_orders")
+                                   on_delete=models.PROTECT, related_name="created_work_orders",
+                                   db_index=False)  # never read by it; an index costs every step
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="workorders_workorder_number_unique"),
             models.CheckConstraint(condition=Q(status__in=WorkOrderStatus.values),
                                    name="workorders_workorder_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=WorkOrderKind.values),
