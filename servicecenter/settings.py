@@ -141,7 +141,7 @@ SMS_BACKEND = env_str("SMS_BACKEND", "customers.sms.ConsoleSmsBackend")
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "servicecenter.authentication.TokenAuthentication",  # DRF's, with the staff profile in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
