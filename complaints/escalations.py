@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
 from customers.selectors import user_station_id
+from customers.services import site_language
 from servicecenter.exceptions import InvalidTransition
 from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations
 
@@ -89,7 +89,7 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                 per_recipient[user_id].append((source, esc, info))
 
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         for user_id, items in per_recipient.items():
             items.sort(key=lambda t: (-t[1].level, t[1].id))
             top = items[0][1].level

@@ -40,22 +40,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Greatest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+
+from customers.services import site_language
 
 from .choices import (
     ComplaintChannel,
     ComplaintSeverity,
     ComplaintStatus,
-    DeadlineKind,
     EscalationLevel,
     SubjectType,
 )
+from .display import escalation_summary
 from .models import Complaint, ComplaintEvent, Escalation
 
 log = logging.getLogger("complaints.sweep")
@@ -210,16 +211,17 @@ def _insert_escalations(source: DeadlineSource, arm: Q, now: datetime) -> list[N
     minute-by-minute sweeps would have). Returns the escalations this call wrote (a concurrent
     sweep's are not: the unique constraint turns them away)."""
     due = source.due_field
-    quick = (source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER})
-             if source.severe_at_once_q is not None else Q(pk__in=[]))
+    # 1: a level-3 escalation of this row is "severe at once" (its reason says so)
+    quick = (Case(When(source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER}), then=Value(1)),
+                  default=Value(0), output_field=models.IntegerField())
+             if source.severe_at_once_q is not None else Value(0, output_field=models.IntegerField()))
     complaint = F(source.complaint_field) if source.complaint_field else Cast(Value(None), models.BigIntegerField())
     cycle = F(source.cycle_field) if source.cycle_field else Value(0)
     select = (source.model._default_manager.filter(source.open_q).filter(arm)
               .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
                         esc_due=F(due), esc_cycle=cycle, esc_from=F(source.level_field),
                         esc_to=_reached(source, now),
-                        esc_quick=Case(When(quick, then=Value(1)), default=Value(0),
-                                       output_field=models.IntegerField()))
+                        esc_quick=quick)
               .order_by()
               .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_cycle", "esc_from", "esc_to",
                       "esc_quick"))
@@ -274,7 +276,7 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
     from .escalations import notify_escalations
 
     new_by_source: dict[str, list[NewEscalation]] = {}
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with site_language(), transaction.atomic():
         for source in sources():
             breach, warning, severe = _arms(source, now)
             # breach first: its rows leave the other arms once flagged; each row is written once
@@ -346,13 +348,17 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
     }
 
 
+def escalation_event(e: NewEscalation) -> dict:
+    """The note and data of the timeline event of a new escalation (complaints and work orders);
+    pages show the note again from the data, in the reader's language (complaints/display.py)."""
+    data = {"escalation": e.id, "deadline": e.kind, "level": e.level,
+            "due_at": e.due_at.isoformat() if e.due_at else None}
+    return {"kind": "escalated", "note": escalation_summary(data), "data": data}
+
+
 def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
     ComplaintEvent.objects.bulk_create([
-        ComplaintEvent(complaint_id=e.subject_id, at=now, kind="escalated",
-                       note=f"{DeadlineKind(e.kind).label} · {EscalationLevel(e.level).label}",
-                       data={"escalation": e.id, "deadline": e.kind, "level": e.level,
-                             "due_at": e.due_at.isoformat() if e.due_at else None})
-        for e in new
+        ComplaintEvent(complaint_id=e.subject_id, at=now, **escalation_event(e)) for e in new
     ])
 
 

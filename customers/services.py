@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .choices import GradeSource, NotificationChannel
 from .models import ConsumptionRecord, Customer, Notification
@@ -53,9 +54,6 @@ def site_language():
     """Texts written for other staff (notification subjects) are in the site's language
     (settings.LANGUAGE_CODE), not in the language of whoever's request wrote them:
     `with site_language(): notify(..., subject=_("...") % {...})`."""
-    from django.conf import settings
-    from django.utils import translation
-
     return translation.override(settings.LANGUAGE_CODE)
 
 

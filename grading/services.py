@@ -27,13 +27,13 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import PercentRank
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from customers.choices import GradeSource
 from customers.models import ConsumptionRecord, Customer, StaffProfile
-from customers.services import notify
+from customers.services import notify, site_language
 from servicecenter.exceptions import InvalidTransition, ValidationFailed
 from servicecenter.roles import MANAGER
 
@@ -345,7 +345,7 @@ def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
 def _notify(run: GradeRun, digests: dict[int, list[str]], digest_counts: dict[int, int], mismatch_count: int):
     """One digest per account manager per run (never one message per customer), and one summary
     per manager when tiers do not fit. Dedupe keys name the run: a retried run notifies once."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         month = f"{run.period:%Y-%m}"
         for am_id, lines in digests.items():
             more = digest_counts[am_id] - len(lines)
@@ -398,7 +398,7 @@ def remind_visits(*, today: date | None = None) -> int:
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     last_id = 0
     labels = dict(VisitKind.choices)
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         while True:
             chunk = list(Customer.objects.filter(id__gt=last_id, account_manager__isnull=False).order_by("id")
                          .values_list("id", "account_no", "name", "grade", "created_at", "account_manager_id")[:CHUNK])

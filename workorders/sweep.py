@@ -18,8 +18,8 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from complaints.choices import DeadlineKind, EscalationLevel, SubjectType
-from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, register
+from complaints.choices import SubjectType
+from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, escalation_event, register
 
 from .choices import BEFORE_ARRIVAL, WorkOrderKind, WorkOrderStatus
 from .models import WorkOrder, WorkOrderEvent
@@ -41,11 +41,7 @@ def describe_work_orders(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 
 def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
     WorkOrderEvent.objects.bulk_create([
-        WorkOrderEvent(work_order_id=e.subject_id, at=now, kind="escalated",
-                       note=f"{DeadlineKind(e.kind).label} · {EscalationLevel(e.level).label}",
-                       data={"escalation": e.id, "deadline": e.kind, "level": e.level,
-                             "due_at": e.due_at.isoformat() if e.due_at else None})
-        for e in new
+        WorkOrderEvent(work_order_id=e.subject_id, at=now, **escalation_event(e)) for e in new
     ])
 
 
