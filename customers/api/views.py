@@ -1,17 +1,16 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
 from .. import selectors, services
-from ..choices import NotificationChannel
 from ..filters import CustomerFilterSet
-from ..models import Notification
+from ..inbox import notification_list, notification_mark_read, notification_unread_count
 from .serializers import (
     ConsumptionRecordSerializer,
     ConsumptionUpsertSerializer,
@@ -95,12 +94,20 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user, channel=NotificationChannel.IN_APP)
+        return notification_list(user=self.request.user)
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         note = get_object_or_404(self.get_queryset(), pk=pk)
         if note.read_at is None:
-            Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+            notification_mark_read(user=request.user, ids=[note.pk])
             note.refresh_from_db()
         return Response(self.get_serializer(note).data)
+
+    @extend_schema(request=None, responses={200: inline_serializer(
+        "NotificationReadAll", {"marked": drf_serializers.IntegerField(), "unread": drf_serializers.IntegerField()})})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        """Mark every unread notification of the user read: {"marked": n, "unread": 0}."""
+        marked = notification_mark_read(user=request.user)
+        return Response({"marked": marked, "unread": notification_unread_count(user=request.user)})
