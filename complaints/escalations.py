@@ -15,15 +15,17 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
+from customers.models import SupplyStation
 from customers.selectors import user_station_id
 from customers.services import site_language
 from servicecenter.exceptions import InvalidTransition
-from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations
+from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
 
 from .choices import DeadlineKind, EscalationLevel, SubjectType
 from .models import ComplaintEvent, Escalation
@@ -123,16 +125,101 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
 
 # --- the inbox ---------------------------------------------------------------------------------
 
+def headed_station_ids(user) -> list[int]:
+    """The stations a user heads (SupplyStation.head), cached on the user for the request."""
+    cached = getattr(user, "_headed_station_ids", None)
+    if cached is None:
+        cached = list(SupplyStation.objects.filter(head_id=user.pk).order_by().values_list("pk", flat=True)) \
+            if getattr(user, "pk", None) else []
+        user._headed_station_ids = cached
+    return cached
+
+
 def escalation_list(*, user) -> QuerySet[Escalation]:
-    """Escalations a user may see: managers/admins all; handlers their station's; others none."""
+    """Escalations a user may see: managers/admins all; a station head the stations they head;
+    handlers their station's (read only); others none."""
     qs = Escalation.objects.select_related("station", "complaint", "acknowledged_by")
     if sees_all_stations(user):
         return qs
+    cond = Q(pk__in=[])
     if has_role(user, HANDLER):
         station_id = user_station_id(user)
         if station_id:
-            return qs.filter(station_id=station_id)
-    return qs.none()
+            cond |= Q(station_id=station_id)
+    headed = headed_station_ids(user)
+    if headed:
+        cond |= Q(station_id__in=headed)
+    return qs.filter(cond)
+
+
+def can_acknowledge(user, station_id: int | None = None) -> bool:
+    """Managers and admins acknowledge any escalation; a station head their station's
+    (`station_id=None`: may this user acknowledge any at all)."""
+    if has_role(user, MANAGER, ADMIN):
+        return True
+    headed = headed_station_ids(user)
+    return bool(headed) and (station_id is None or station_id in headed)
+
+
+# One late deadline = one (subject, deadline kind, cycle); its levels are rows of Escalation.
+GROUP_FIELDS = ("subject_type", "subject_id", "kind", "cycle")
+
+
+def _same_group(prefix: str = "") -> dict:
+    return {f: OuterRef(f"{prefix}{f}") for f in GROUP_FIELDS}
+
+
+def escalation_top_list(*, user) -> QuerySet[Escalation]:
+    """One row per late deadline at its highest level (the inbox): the escalations of the
+    user's scope with no higher level for the same deadline. The NOT EXISTS walks the unique
+    index complaints_escalation_unique_level (subject, kind, cycle, level). Each row carries
+    `first_raised_at` (when the deadline first escalated) and `levels` (how many it reached)."""
+    same = Escalation.objects.filter(**_same_group()).order_by()
+    first = same.order_by("created_at").values("created_at")[:1]
+    count = same.values("kind").annotate(n=Count("id")).values("n")[:1]
+    return (escalation_list(user=user).filter(top_level_condition())
+            .annotate(first_raised_at=Subquery(first), levels=Subquery(count)))
+
+
+def top_level_condition():
+    """An escalation with no higher level for the same deadline (subject, kind, cycle)."""
+    return ~Exists(Escalation.objects.filter(**_same_group(), level__gt=OuterRef("level")).order_by())
+
+
+@transaction.atomic
+def escalation_acknowledge_many(*, user, ids, note: str = "") -> dict:
+    """Acknowledge the late deadlines the escalations `ids` belong to: every level of each, at
+    once, by `user`; each deadline once (rows acknowledged already are left as they were, and a
+    second call acknowledges nothing). Every id must be in the user's scope and theirs to
+    acknowledge, else 404 (ids do not leak). One complaint timeline event per deadline acknowledged.
+
+    Returns {"deadlines": deadlines acknowledged now, "escalations": rows acknowledged now}.
+    """
+    ids = sorted({int(i) for i in ids})
+    picked = list(escalation_list(user=user).filter(pk__in=ids).order_by()
+                  .values("pk", "station_id", *GROUP_FIELDS))
+    if len(picked) != len(ids) or not all(can_acknowledge(user, p["station_id"]) for p in picked):
+        raise Http404
+    groups = Q(pk__in=[])
+    for p in picked:
+        groups |= Q(**{f: p[f] for f in GROUP_FIELDS})
+    # FOR UPDATE: a concurrent acknowledgement waits, then finds these rows acknowledged
+    rows = list(Escalation.objects.filter(groups, acknowledged_at__isnull=True).select_for_update()
+                .order_by("pk").values("pk", "complaint_id", "level", *GROUP_FIELDS))
+    if not rows:
+        return {"deadlines": 0, "escalations": 0}
+    now = timezone.now()
+    changed = Escalation.objects.filter(pk__in=[r["pk"] for r in rows], acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by_id=user.pk, updated_at=now)
+    per_deadline: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        per_deadline[tuple(r[f] for f in GROUP_FIELDS)].append(r)
+    ComplaintEvent.objects.bulk_create([
+        ComplaintEvent(complaint_id=items[0]["complaint_id"], at=now, actor=user, kind="escalation_acknowledged",
+                       note=note, data={"escalations": [r["pk"] for r in items], "deadline": key[2],
+                                        "level": max(r["level"] for r in items)})
+        for key, items in per_deadline.items() if items[0]["complaint_id"]])
+    return {"deadlines": len(per_deadline), "escalations": changed}
 
 
 def subject_refs(escalations) -> dict[tuple[str, int], tuple[str, str]]:

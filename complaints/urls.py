@@ -10,6 +10,7 @@ urlpatterns = [
     path("counter/", views.counter, name="counter"),
     path("counter/preview.json", views.counter_preview, name="preview"),
     path("escalations/", escalation_views.escalation_inbox, name="escalations"),
+    path("escalations/acknowledge/", escalation_views.escalation_acknowledge_bulk, name="escalation-acknowledge-bulk"),
     path("escalations/<int:pk>/acknowledge/", escalation_views.escalation_acknowledge_view,
          name="escalation-acknowledge"),
     path("complaints/", views.complaint_list, name="list"),

@@ -385,10 +385,15 @@ def _trend_list(rows: dict, start_day: date, days: int) -> list[dict]:
 
 # --- dashboard lists -------------------------------------------------------------------------
 
-def escalation_inbox(*, limit: int = 15) -> list[Escalation]:
-    """Unacknowledged escalations, newest severe first (the partial index complaints_esc_inbox)."""
-    return list(Escalation.objects.filter(acknowledged_at__isnull=True)
-                .select_related("complaint", "station").order_by("-level", "-created_at")[:limit])
+def escalation_inbox(*, limit: int = 15) -> list[tuple[Escalation, str, str]]:
+    """The inbox's first rows: unacknowledged late deadlines at their highest level, severe
+    first (the partial index complaints_esc_inbox), each with its object's number and link."""
+    from complaints.escalations import subject_refs, top_level_condition
+
+    items = list(Escalation.objects.filter(acknowledged_at__isnull=True).filter(top_level_condition())
+                 .select_related("complaint", "station").order_by("-level", "-created_at")[:limit])
+    refs = subject_refs(items)
+    return [(e, *refs.get((e.subject_type, e.subject_id), ("", ""))) for e in items]
 
 
 def pending_extensions(*, limit: int = 20) -> list[ExtensionRequest]:
@@ -418,8 +423,12 @@ def repeat_warnings(*, now: datetime | None = None, days: int = 30, threshold: i
 
 
 def escalation_inbox_count(*, cap: int = 1000) -> int:
-    """Unacknowledged escalations, counted up to `cap` (the page shows "1000+")."""
-    return Escalation.objects.filter(acknowledged_at__isnull=True).order_by()[:cap].count()
+    """Unacknowledged late deadlines (one per deadline, at its top level), counted up to `cap`
+    (the page shows "1000+")."""
+    from complaints.escalations import top_level_condition
+
+    return Escalation.objects.filter(acknowledged_at__isnull=True).filter(top_level_condition()).order_by()[
+        :cap].count()
 
 
 def calendar_warning(*, today: date | None = None) -> date | None:

@@ -1,21 +1,30 @@
-"""The escalation inbox API: `/api/v1/escalations/` and `POST /api/v1/escalations/{id}/acknowledge/`.
+"""The escalation inbox API: `/api/v1/escalations/`, `POST /api/v1/escalations/{id}/acknowledge/`
+and `POST /api/v1/escalations/acknowledge/` `{"ids": [...]}` (several late deadlines at once).
 
-Managers and admins see every escalation; handlers their station's (read only); others none
-(an escalation out of scope answers 404). Only managers and admins acknowledge.
+Managers and admins see every escalation; a station head their station's; handlers their
+station's (read only); others none (an escalation out of scope answers 404). Managers, admins
+and station heads (their station's) acknowledge. `top=true` lists one row per late deadline at
+its highest level (what the `/escalations/` page shows).
 """
 
 from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from servicecenter.roles import ADMIN, MANAGER, has_role
-
 from ..choices import DeadlineKind, EscalationLevel, SubjectType
-from ..escalations import escalation_acknowledge, escalation_list, subject_refs
+from ..escalations import (
+    can_acknowledge,
+    escalation_acknowledge,
+    escalation_acknowledge_many,
+    escalation_list,
+    subject_refs,
+    top_level_condition,
+)
 from ..models import Escalation
 
 
@@ -27,10 +36,14 @@ class EscalationFilterSet(django_filters.FilterSet):
     acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
                                                 label=_("acknowledged"))
     complaint = django_filters.NumberFilter(field_name="complaint_id")
+    top = django_filters.BooleanFilter(method="filter_top", label=_("one row per late deadline, its highest level"))
 
     class Meta:
         model = Escalation
-        fields = ["station", "level", "kind", "subject_type", "acknowledged", "complaint"]
+        fields = ["station", "level", "kind", "subject_type", "acknowledged", "complaint", "top"]
+
+    def filter_top(self, queryset, name, value):
+        return queryset.filter(top_level_condition()) if value else queryset
 
 
 class EscalationSerializer(serializers.ModelSerializer):
@@ -65,9 +78,22 @@ class EscalationAcknowledgeInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class EscalationAcknowledgeManyInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class EscalationAcknowledgeManyOutputSerializer(serializers.Serializer):
+    deadlines = serializers.IntegerField(help_text="late deadlines acknowledged by this call")
+    escalations = serializers.IntegerField(help_text="escalation rows (levels) acknowledged by this call")
+
+
 class CanAcknowledge(permissions.BasePermission):
     def has_permission(self, request, view):
-        return view.action != "acknowledge" or has_role(request.user, MANAGER, ADMIN)
+        return view.action not in ("acknowledge", "acknowledge_many") or can_acknowledge(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return view.action != "acknowledge" or can_acknowledge(request.user, obj.station_id)
 
 
 class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -98,3 +124,15 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         escalation = escalation_acknowledge(escalation=escalation, by=request.user, note=data.validated_data["note"])
         return Response(self.get_serializer(escalation).data)
+
+    @extend_schema(request=EscalationAcknowledgeManyInputSerializer,
+                   responses={200: EscalationAcknowledgeManyOutputSerializer})
+    @action(detail=False, methods=["post"], url_path="acknowledge")
+    def acknowledge_many(self, request):
+        """Acknowledge the late deadlines of these escalations, every level of each, once: a
+        deadline acknowledged already is left as it was (and counted as 0)."""
+        data = EscalationAcknowledgeManyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = escalation_acknowledge_many(user=request.user, ids=data.validated_data["ids"],
+                                           note=data.validated_data["note"])
+        return Response(done)

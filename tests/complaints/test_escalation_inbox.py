@@ -79,8 +79,9 @@ def test_inbox_page_lists_and_acknowledges(client, users, escalated):
     assert r.status_code == 302 and r["Location"] == "/escalations/"
     esc.refresh_from_db()
     assert esc.acknowledged_by == users["manager"]
-    # the inbox shows what still needs attention
-    assert escalated[1].number in client.get("/escalations/").content.decode()  # its L1/L2 remain
+    # the late deadline leaves the inbox, every level of it (one row per deadline)
+    assert escalated[1].number not in client.get("/escalations/").content.decode()
+    assert escalated[0].number in client.get("/escalations/").content.decode()
     assert client.get("/escalations/?acknowledged=true").content.decode().count("esc-level-3") == 1
 
 
