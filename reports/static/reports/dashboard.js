@@ -81,7 +81,9 @@
     p.className = "legend";
     entries.forEach(function (e) {
       var span = document.createElement("span");
-      span.innerHTML = '<i style="background:' + e[1] + '"></i>';
+      var swatch = document.createElement("i");
+      swatch.style.background = e[1];  // CSSOM, not a style attribute: allowed by the CSP
+      span.appendChild(swatch);
       span.appendChild(document.createTextNode(e[0]));
       p.appendChild(span);
     });

@@ -1,0 +1,49 @@
+// The counter's intake form: customer search as you type, deadlines preview (moved out of the
+// template so the content security policy can forbid inline script).
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const form = $("intake-form"), search = $("customer-search"), list = $("customer-suggest");
+  const hidden = form.querySelector("input[name=customer]");
+  let timer = null;
+  function esc(s) { const d = document.createElement("div"); d.textContent = s == null ? "" : s; return d.innerHTML; }
+  function preview() {
+    const p = new URLSearchParams({customer: hidden.value || "", channel: form.channel.value,
+      severity: form.severity.value, received_at: form.received_at.value || ""});
+    fetch(form.dataset.previewUrl + "?" + p, {credentials: "same-origin"}).then(r => r.json()).then(d => {
+      $("pv-policy").textContent = d.policy || "—";
+      $("pv-ack").textContent = d.ack_due_at || "—";
+      $("pv-resolve").textContent = d.resolve_due_at || "—";
+    });
+  }
+  function toggleReceived() { $("received-at-field").hidden = form.channel.value === "counter"; }
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    const q = search.value.trim();
+    if (q.length < 1) { list.innerHTML = ""; return; }
+    timer = setTimeout(function () {
+      fetch(form.dataset.searchUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+        .then(r => r.json()).then(d => {
+          list.innerHTML = d.results.map(c => '<li><button type="button" data-id="' + c.id + '" data-name="' + esc(c.name) +
+            '" data-phone="' + esc(c.phone) + '" data-label="' + esc(c.account_no + " · " + c.name + " · " + c.grade_label) + '">' +
+            esc(c.account_no) + " · <strong>" + esc(c.name) + "</strong> · " + esc(c.phone) + " · " + esc(c.address) + " · " + esc(c.grade_label) + "</button></li>").join("");
+        });
+    }, 200);
+  });
+  list.addEventListener("click", function (ev) {
+    const b = ev.target.closest("button"); if (!b) return;
+    hidden.value = b.dataset.id;
+    $("customer-chosen-text").textContent = b.dataset.label;
+    $("customer-chosen").hidden = false;
+    if (!form.complainant_name.value) form.complainant_name.value = b.dataset.name;
+    if (!form.complainant_phone.value) form.complainant_phone.value = b.dataset.phone;
+    list.innerHTML = ""; search.value = "";
+    preview();
+  });
+  $("customer-clear").addEventListener("click", function () {
+    hidden.value = ""; $("customer-chosen").hidden = true; preview();
+  });
+  form.description.addEventListener("input", function () { $("desc-count").textContent = form.description.value.length; });
+  ["channel", "severity", "received_at"].forEach(n => form[n].addEventListener("change", function () { toggleReceived(); preview(); }));
+  toggleReceived(); preview();
+  $("desc-count").textContent = form.description.value.length;
+})();
