@@ -210,11 +210,68 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 REPEAT_WINDOW = env_duration("REPEAT_WINDOW", "30 days")
 QUIET_HOURS = env_str("QUIET_HOURS", "22:00-07:30")
 
+# =================================================================================================
+# Operations (issue 17 items 1-3, app `ops/`): health, metrics, JSON logs, database outages.
+# Kept in one block; README "Operations" explains each setting.
+# =================================================================================================
+INSTALLED_APPS += ["ops"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request counts and latencies
+    "ops.middleware.RequestContextMiddleware",  # request id (X-Request-ID), access line
+    "ops.middleware.DatabaseUnavailableMiddleware",  # database refuses a connection -> 503 + Retry-After
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# Database queries counted by django-prometheus's wrapper of the same backend (vendor unchanged).
+METRICS_DATABASE_QUERIES = env_bool("METRICS_DATABASE_QUERIES", True)
+_INSTRUMENTED = {"django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+                 "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3"}
+if METRICS_DATABASE_QUERIES and DATABASES["default"]["ENGINE"] in _INSTRUMENTED:
+    DATABASES["default"]["ENGINE"] = _INSTRUMENTED[DATABASES["default"]["ENGINE"]]
+# Connections: each web process opens at most one per thread (gunicorn workers x threads per
+# host), kept DB_CONN_MAX_AGE seconds. An unreachable server fails after DB_CONNECT_TIMEOUT
+# seconds (then 503). Behind PgBouncer in transaction mode: DB_DISABLE_SERVER_SIDE_CURSORS=true.
+if DB_IS_POSTGRES:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30  # seconds, in the 503's Retry-After
+
+# /health/ limits (critical checks turn it 503; the calendar only warns)
+HEALTH_SWEEP_MAX_AGE = env_duration("HEALTH_SWEEP_MAX_AGE", "3 minutes")
+HEALTH_OUTBOX_MAX_AGE = env_duration("HEALTH_OUTBOX_MAX_AGE", "15 minutes")
+HEALTH_CALENDAR_MIN_DAYS = env_int("HEALTH_CALENDAR_MIN_DAYS", 60)
+# /metrics answers these addresses or networks only (REMOTE_ADDR)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+
+# kombu warns "No hostname was supplied" for a bare filesystem:// URL: name the (unused) host
+if CELERY_BROKER_URL.rstrip("/") == "filesystem:":
+    CELERY_BROKER_URL = "filesystem://localhost/"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (ops.celery_signals)
+
+# Logs: JSON lines on stderr, timestamps in UTC, with request_id / user_id (and task_name /
+# task_id in workers). LOG_FORMAT=plain for a terminal (same fields, UTC too).
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "ops.context.LogContextFilter"},
+        "quiet_client_errors": {"()": "ops.context.QuietClientErrorFilter"},
+    },
+    "formatters": {
+        "json": {"()": "ops.logformat.JsonFormatter"},
+        "plain": {"()": "ops.logformat.PlainFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["context", "quiet_client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (plain text, DEBUG-only console, mail_admins) are replaced: one format
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},  # ops logs each request
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

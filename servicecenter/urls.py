@@ -21,7 +21,7 @@ urlpatterns = [
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz/", views.healthz, name="healthz"),
+    path("", include("ops.urls")),  # /healthz/, /health/, /metrics
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -32,3 +32,6 @@ urlpatterns = [
     path("", include("grading.urls")),
     path("", include("reports.urls")),
 ]
+
+# a database connection refused inside a middleware answers 503 with Retry-After (ops.views)
+handler500 = "ops.views.server_error"

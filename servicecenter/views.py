@@ -1,5 +1,3 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import redirect
 
 from .roles import landing_url
@@ -10,9 +8,3 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     return redirect(landing_url(request.user))
-
-
-def healthz(request):
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

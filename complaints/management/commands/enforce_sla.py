@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.dateparse import parse_datetime
 
 from complaints.sweep import enforce_sla
+from ops.records import record_sweep
 
 
 class Command(BaseCommand):
@@ -18,4 +19,5 @@ class Command(BaseCommand):
         if now and at is None:
             raise SystemExit(f"--now: not an ISO date-time: {now!r}")
         result = enforce_sla(now=at)
+        record_sweep(result)  # the same heartbeat and counters as the beat task
         self.stdout.write(json.dumps(result.as_log(), ensure_ascii=False, sort_keys=True, default=str))

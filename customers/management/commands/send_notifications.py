@@ -1,6 +1,9 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from customers.delivery import deliver_due
+from ops.records import record_delivery
 
 
 class Command(BaseCommand):
@@ -8,5 +11,7 @@ class Command(BaseCommand):
             "minute and after each commit): in-app, e-mail and SMS, with retries and quiet hours.")
 
     def handle(self, **opts):
+        started = time.perf_counter()
         r = deliver_due()
+        record_delivery(r, time.perf_counter() - started)
         self.stdout.write(f"sent={r.sent} retried={r.retried} failed={r.failed} deferred={r.deferred}")
