@@ -25,4 +25,5 @@ RUN pip install --no-deps . \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "servicecenter.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# workers, threads and the JSON error log: gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS)
+CMD ["gunicorn", "servicecenter.wsgi:application", "-c", "gunicorn.conf.py"]

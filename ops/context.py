@@ -68,3 +68,9 @@ class QuietClientErrorFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def clear(**kwargs) -> None:
+    """request_finished: the request's id and user no longer apply to this thread."""
+    request_id.set(None)
+    current_request.set(None)

@@ -29,20 +29,18 @@ class RequestContextMiddleware:
     def __call__(self, request):
         rid = context.new_request_id(request.headers.get("X-Request-ID"))
         request.request_id = rid
-        tokens = (context.request_id.set(rid), context.current_request.set(request))
+        # kept until the response is closed (request_finished, ops.apps): Django's own line about
+        # a 4xx/5xx answer is written after the middleware returns, and names the request too
+        context.request_id.set(rid)
+        context.current_request.set(request)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = rid
-            if not request.path.startswith(("/static/", "/healthz/")):
-                access_log.info("%s %s %s", request.method, request.path, response.status_code,
-                                extra={"method": request.method, "path": request.path,
-                                       "status": response.status_code,
-                                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
-            return response
-        finally:
-            context.current_request.reset(tokens[1])
-            context.request_id.reset(tokens[0])
+        response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        if not request.path.startswith(("/static/", "/healthz/")):
+            access_log.info("%s %s %s", request.method, request.path, response.status_code,
+                            extra={"method": request.method, "path": request.path, "status": response.status_code,
+                                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+        return response
 
 
 def database_unavailable(request, exc: Exception) -> JsonResponse:
