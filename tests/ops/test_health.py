@@ -126,3 +126,27 @@ def test_a_refused_database_connection_answers_503_with_retry_after(client, user
     assert health.status_code == 503 and health.json()["checks"]["database"]["status"] == "fail"
     assert alive.status_code == 200
     assert client.get("/complaints/").status_code == 200  # back once the database answers
+
+
+class RefusingSessionMiddleware:
+    """Stands for a middleware whose query meets a refused connection (outside any view)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import OperationalError
+
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+
+def test_a_connection_refused_inside_a_middleware_answers_503_too(db, settings):
+    from django.test import Client
+
+    index = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE[:index], "tests.ops.test_health.RefusingSessionMiddleware",
+                           *settings.MIDDLEWARE[index:]]
+    response = Client(raise_request_exception=False).get("/complaints/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json()["code"] == "database_unavailable"
