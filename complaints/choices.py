@@ -88,6 +88,8 @@ class ComplaintAction(models.TextChoices):
     CALLBACK = "callback", _("Call back")
     REOPEN = "reopen", _("Reopen")
     ASSIGN = "assign", _("Assign")
+    # 首问负责制: a handler of the station takes an unassigned order from the station's queue
+    TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")
 
 
@@ -98,9 +100,11 @@ _S = ComplaintStatus
 # start before the first contact too (the complainant cannot be reached), and resume returns to
 # the status the complaint was paused from.
 ALLOWED_ACTIONS: dict[str, list[str]] = {
-    _S.RECEIVED: [_A.ACKNOWLEDGE, _A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.ASSIGN],
-    _S.ACKNOWLEDGED: [_A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.RESOLVE, _A.ASSIGN],
-    _S.PAUSED: [_A.RESUME, _A.URGE, _A.APPROVE_EXTENSION, _A.ASSIGN],
+    _S.RECEIVED: [_A.ACKNOWLEDGE, _A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.ASSIGN,
+                  _A.TAKE],
+    _S.ACKNOWLEDGED: [_A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.RESOLVE, _A.ASSIGN,
+                      _A.TAKE],
+    _S.PAUSED: [_A.RESUME, _A.URGE, _A.APPROVE_EXTENSION, _A.ASSIGN, _A.TAKE],
     _S.RESOLVED: [_A.CALLBACK, _A.REOPEN, _A.CLOSE],
     _S.CLOSED: [_A.REOPEN],
 }
@@ -117,6 +121,7 @@ ACTION_ROLES: dict[str, set[str]] = {
     _A.CALLBACK: {"counter", "manager"},
     _A.REOPEN: {"manager"},
     _A.ASSIGN: {"handler", "manager"},
+    _A.TAKE: {"handler"},
     _A.CLOSE: {"manager"},
 }
 
@@ -139,6 +144,7 @@ class EventKind(models.TextChoices):
     CALLED_BACK = "called_back", _("Called back")
     REOPENED = "reopened", _("Reopened")
     ASSIGNED = "assigned", _("Assigned")
+    TAKEN = "taken", _("Taken from the station queue (首问负责制)")
     CLOSED = "closed", _("Closed")
     MARKED_TYPICAL = "marked_typical", _("Marked as a typical case")
 

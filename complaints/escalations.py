@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
-from customers.models import SupplyStation
 from customers.selectors import user_station_id
 from customers.services import site_language
 from servicecenter.exceptions import InvalidTransition
-from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
+from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
 
 from .choices import DeadlineKind, EscalationLevel, SubjectType
 from .models import ComplaintEvent, Escalation
@@ -124,16 +123,6 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
 
 
 # --- the inbox ---------------------------------------------------------------------------------
-
-def headed_station_ids(user) -> list[int]:
-    """The stations a user heads (SupplyStation.head), cached on the user for the request."""
-    cached = getattr(user, "_headed_station_ids", None)
-    if cached is None:
-        cached = list(SupplyStation.objects.filter(head_id=user.pk).order_by().values_list("pk", flat=True)) \
-            if getattr(user, "pk", None) else []
-        user._headed_station_ids = cached
-    return cached
-
 
 def escalation_list(*, user) -> QuerySet[Escalation]:
     """Escalations a user may see: managers/admins all; a station head the stations they head;

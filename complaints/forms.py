@@ -107,6 +107,10 @@ class AssignForm(forms.Form):
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class TakeForm(forms.Form):
+    """Taking an order needs no input: the taker becomes the handler (首问负责制)."""
+
+
 ACTION_FORMS = {
     "acknowledge": AcknowledgeForm,
     "pause": ReasonForm,
@@ -119,4 +123,5 @@ ACTION_FORMS = {
     "reopen": ReasonForm,
     "assign": AssignForm,
     "close": ReasonForm,
+    "take": TakeForm,
 }

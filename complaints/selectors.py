@@ -120,3 +120,78 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         rows.append({"kind": kind, "due": due, "target": targets.get(kind), "moves": moves, "done_at": done_at,
                      "met": met, "breached": flag})
     return rows
+
+
+# --- the station queue and the station overview (SPEC §4, §8) ------------------------------------
+
+def next_deadline():
+    """(due, kind) expressions of the deadline running for a complaint's status: the queue's order."""
+    from django.db.models import Case, F, Value, When
+
+    due = Case(
+        When(status="received", then=F("ack_due_at")),
+        When(status__in=["acknowledged", "paused"], then=F("resolve_due_at")),
+        When(status="resolved", then=F("callback_due_at")),
+        default=Value(None),
+    )
+    kind = Case(
+        When(status="received", then=Value("ack")),
+        When(status__in=["acknowledged", "paused"], then=Value("resolve")),
+        When(status="resolved", then=Value("callback")),
+        default=Value(""),
+    )
+    return due, kind
+
+
+def queue_station_id(user, requested: int | None = None) -> int | None:
+    """Whose queue a user sees: a handler their own station's (whatever they ask for); a manager
+    or admin the station they chose (None: every station)."""
+    from customers.selectors import user_station_id
+    from servicecenter.roles import sees_all_stations
+
+    if sees_all_stations(user):
+        return requested
+    return user_station_id(user)
+
+
+def station_queue(*, user, station_id: int | None, limit: int = 200) -> tuple[list[Complaint], list[Complaint]]:
+    """The station's queue: (unassigned open complaints, oldest first; the station's other open
+    complaints, nearest running deadline first). Two queries, each over the station/status index."""
+    from django.db.models import F
+
+    from .choices import OPEN_STATUSES
+
+    due, kind = next_deadline()
+    qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES)
+          .select_related(None).select_related("customer", "category", "station", "handler")
+          .annotate(next_due=due, next_kind=kind))
+    if station_id is not None:
+        qs = qs.filter(station_id=station_id)
+    unassigned = list(qs.filter(handler__isnull=True).order_by("received_at", "id")[:limit])
+    assigned = list(qs.filter(handler__isnull=False)
+                    .order_by(F("next_due").asc(nulls_last=True), "received_at", "id")[:limit])
+    return unassigned, assigned
+
+
+def station_late(*, user, station_id: int | None, now, limit: int = 50) -> list[Complaint]:
+    """The station's open complaints that are late (a deadline breached or already past)."""
+    from django.db.models import F
+
+    from .choices import OPEN_STATUSES
+    from .filters import breached_q
+
+    due, kind = next_deadline()
+    qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))
+          .select_related(None).select_related("customer", "category", "station", "handler")
+          .annotate(next_due=due, next_kind=kind))
+    if station_id is not None:
+        qs = qs.filter(station_id=station_id)
+    return list(qs.order_by(F("next_due").asc(nulls_last=True), "id")[:limit])
+
+
+def station_escalations(*, station_id: int | None, limit: int = 50) -> QuerySet[Escalation]:
+    """The station's escalations nobody acknowledged yet, highest level and newest first."""
+    qs = Escalation.objects.filter(acknowledged_at__isnull=True).select_related("station", "complaint")
+    if station_id is not None:
+        qs = qs.filter(station_id=station_id)
+    return qs.order_by("-level", "-created_at", "-id")[:limit]

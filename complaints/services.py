@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,8 @@ def allowed_actions(complaint: Complaint, user=None) -> list[str]:
         actions = [a for a in actions if ACTION_ROLES[a] & roles]
         if A.CALLBACK in actions and complaint.resolved_by_id == user.pk:
             actions.remove(A.CALLBACK)
+    if A.TAKE in actions and complaint.handler_id is not None:
+        actions.remove(A.TAKE)  # only an unassigned order can be taken
     return actions
 
 
@@ -521,6 +524,29 @@ def complaint_assign(*, complaint: Complaint, by, handler) -> Complaint:
     with site_language():
         notify(recipients=[handler], kind="complaint.assigned", dedupe_key=f"complaint:{c.pk}:assigned:{c.version}",
                subject=_("Complaint %(number)s assigned to you") % {"number": c.number}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def complaint_take(*, complaint: Complaint, by) -> Complaint:
+    """首问负责制: a handler of the complaint's station takes an unassigned complaint from the
+    station's queue and becomes its handler. Guarded: the first take wins; a take of a complaint
+    someone else already holds answers 409 (taking one's own again changes nothing)."""
+    c = _lock(complaint, A.TAKE, by)
+    if user_station_id(by) != c.station_id:
+        raise ActionNotPermitted(_("Only a handler of the complaint's supply station can take it."))
+    if c.handler_id == by.pk:
+        return c
+    now = timezone.now()
+    taken = Complaint.objects.filter(pk=c.pk, handler__isnull=True).update(
+        handler=by, version=F("version") + 1, updated_at=now)
+    if not taken:
+        holder = c.handler.get_full_name() or c.handler.get_username() if c.handler_id else ""
+        raise InvalidTransition(
+            _("Complaint %(number)s was already taken by %(name)s.") % {"number": c.number, "name": holder},
+            status=c.status, allowed=[a for a in ALLOWED_ACTIONS.get(c.status, []) if a != A.TAKE])
+    c.refresh_from_db(fields=["handler", "version", "updated_at"])
+    _event(c, kind=EventKind.TAKEN, by=by, at=now, handler=by.get_username())
     return c
 
 

@@ -37,6 +37,7 @@ SERVICES = {
     "reopen": services.complaint_reopen,
     "assign": services.complaint_assign,
     "close": services.complaint_close,
+    "take": services.complaint_take,
 }
 
 

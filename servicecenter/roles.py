@@ -54,8 +54,27 @@ def sees_all_stations(user) -> bool:
     return has_role(user, MANAGER, ADMIN)
 
 
+def headed_station_ids(user) -> set[int]:
+    """The stations a user heads (SupplyStation.head), cached on the user object for the request."""
+    if not user or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_headed_station_ids", None)
+    if cached is None:
+        cached = set(user.headed_stations.order_by().values_list("pk", flat=True))
+        user._headed_station_ids = cached
+    return cached
+
+
+def is_station_head(user) -> bool:
+    """A station head (站长/所长) is a handler named head of a station: the station overview is their
+    landing page, and they acknowledge their station's escalations."""
+    return bool(headed_station_ids(user))
+
+
 def landing_url(user) -> str:
     roles = user_roles(user)
+    if MANAGER not in roles and ADMIN not in roles and is_station_head(user):
+        return "/station/"
     for role, url in LANDING:
         if role in roles:
             return url

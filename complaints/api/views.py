@@ -102,6 +102,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def assign(self, request, pk=None):
         return self._act(services.complaint_assign, s.AssignInputSerializer)
 
+    @extend_schema(request=None, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """首问负责制: a handler of the station takes an unassigned complaint (409 if someone was first)."""
+        return self._act(services.complaint_take)
+
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):

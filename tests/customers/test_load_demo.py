@@ -65,7 +65,7 @@ def test_demo_is_deterministic(loaders):
 
 
 LANDING = {"admin": "/admin/", "manager": "/dashboard/", "leader": "/dashboard/", "handler_s01": "/my-work/",
-           "head_s02": "/my-work/", "counter_s02": "/counter/", "am_s03": "/my-customers/", "crew_s01": "/crew/"}
+           "head_s02": "/station/", "counter_s02": "/counter/", "am_s03": "/my-customers/", "crew_s01": "/crew/"}
 
 
 def test_each_demo_user_signs_in_with_the_demo_password_and_lands_on_their_page(loaders, client):
