@@ -16,11 +16,16 @@ Loaders run after the base data, in `order`, then name.
 
 from __future__ import annotations
 
+import heapq
+import logging
 import random
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -30,7 +35,10 @@ from django.utils import timezone
 from servicecenter.roles import ACCOUNT_MANAGER, ADMIN, COUNTER, CREW, HANDLER, MANAGER, landing_url
 
 from .choices import CustomerKind, Grade, ImportantLevel
-from .models import ConsumptionRecord, Customer, StaffProfile, SupplyStation
+from .models import ConsumptionRecord, Customer, Notification, StaffProfile, SupplyStation
+
+log = logging.getLogger(__name__)
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 DEMO_PASSWORD = "demo12345"
 CUSTOMERS_PER_STATION = 100
@@ -238,6 +246,9 @@ def load_base_data(today: date | None = None) -> dict[str, int]:
             new_customers.append(Customer(station=stations[code], grade=grade, account_manager=manager, **spec))
     Customer.objects.bulk_create(new_customers, batch_size=500)
     created["customers"] = len(new_customers)
+    # customers of long standing (their visit schedule runs from then, so some visits are overdue)
+    Customer.objects.filter(account_no__in=[c.account_no for c in new_customers]).update(
+        created_at=timezone.now() - timedelta(days=400))
 
     ids = dict(Customer.objects.filter(account_no__startswith="33").values_list("account_no", "id"))
     kinds = dict(Customer.objects.filter(account_no__startswith="33").values_list("account_no", "kind"))
@@ -277,3 +288,112 @@ def demo_user_table() -> list[tuple[str, str, str, str]]:
             role += ", station head"
         rows.append((du.username, role, du.station or "all", landing_url(user)))
     return rows
+
+
+# --- a month of history: stories run at simulated moments ------------------------------------------
+
+class DemoClock:
+    """What `timezone.now()` answers while a demo timeline runs (None: the real time)."""
+
+    def __init__(self):
+        self.moment = None
+        self._real = timezone.now
+
+    def __call__(self):
+        return self.moment if self.moment is not None else self._real()
+
+
+@contextmanager
+def simulated_time():
+    """Run the real services as if at past moments: inside, `django.utils.timezone.now()` (which
+    every service, `auto_now` field and the sweep read) answers `clock.moment`. Demo data only:
+    this is how a month of orders gets the timestamps a real month would have left."""
+    clock = DemoClock()
+    with mock.patch.object(timezone, "now", clock):
+        yield clock
+
+
+def run_stories(stories, *, until, clock: DemoClock) -> dict[str, int]:
+    """Run generator "stories" in time order. A story yields the moment of its next step; the code
+    after the yield is that step, run with the clock at that moment. A story whose next moment is
+    after `until` stops there (the rest is the future: the order stays in the state it reached).
+    A step that fails (a state the story did not expect) ends its story; the others go on."""
+    heap: list[tuple] = []
+    counts = {"steps": 0, "failed": 0}
+    for seq, story in enumerate(stories):
+        moment = next(story, None)
+        if moment is not None:
+            heapq.heappush(heap, (moment, seq, story))
+    while heap:
+        moment, seq, story = heapq.heappop(heap)
+        if moment > until:
+            continue
+        clock.moment = moment
+        try:
+            nxt = next(story, None)
+        except Exception:  # noqa: BLE001 - one story's surprise must not stop the demo
+            log.warning("demo story %s stopped at %s", seq, moment, exc_info=True)
+            counts["failed"] += 1
+            continue
+        counts["steps"] += 1
+        if nxt is not None:
+            heapq.heappush(heap, (max(nxt, moment), seq, story))
+    clock.moment = None
+    return counts
+
+
+def office_hours(moment: datetime, rng: random.Random) -> datetime:
+    """The same moment if it falls in office hours (08:30–18:00 local), else the next morning."""
+    local = timezone.localtime(moment, LOCAL_TZ)
+    if 8 * 60 + 30 <= local.hour * 60 + local.minute < 18 * 60:
+        return moment
+    day = local.date() + timedelta(days=1 if local.hour >= 18 else 0)
+    return datetime.combine(day, time(8, 30), tzinfo=LOCAL_TZ) + timedelta(minutes=rng.randint(0, 90),
+                                                                        seconds=rng.randint(0, 59))
+
+
+def demo_phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}"
+
+
+def demo_person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+# --- the demo month: every app's stories on one timeline --------------------------------------------
+
+MONTH_DAYS = 30
+StoryMaker = Callable[[datetime, datetime], list]
+_STORY_MAKERS: dict[str, tuple[int, StoryMaker]] = {}
+
+
+def register_demo_stories(name: str, make: StoryMaker, *, order: int = 50) -> None:
+    """Register `make(start, now) -> [story, ...]` for the demo month (an empty list when its
+    data is already there: idempotent). All stories of all apps run on one timeline, in time
+    order, so a sweep story sees every order that exists at its moment."""
+    _STORY_MAKERS[name] = (order, make)
+
+
+def load_month() -> str | None:
+    now = timezone.now().replace(microsecond=0)
+    start = now - timedelta(days=MONTH_DAYS)
+    stories, made = [], []
+    for name, (_order, make) in sorted(_STORY_MAKERS.items(), key=lambda kv: (kv[1][0], kv[0])):
+        some = make(start, now)
+        if some:
+            made.append(f"{name} {len(some)}")
+            stories += some
+    if not stories:
+        return None
+    with transaction.atomic(), simulated_time() as clock:
+        counts = run_stories(stories, until=now, clock=clock)
+    with transaction.atomic():
+        # what the month told people was delivered then, and most of it was read
+        past = Notification.objects.filter(created_at__lt=now - timedelta(hours=2))
+        past.filter(status="pending").update(status="sent", sent_at=now - timedelta(hours=2))
+        past.filter(read_at__isnull=True, created_at__lt=now - timedelta(days=2)).update(read_at=now - timedelta(days=1))
+    return (f"{MONTH_DAYS} days: {', '.join(made)} stories, {counts['steps']} steps"
+            + (f", {counts['failed']} stopped early" if counts["failed"] else ""))
+
+
+register_demo_loader("month", load_month, order=80)
