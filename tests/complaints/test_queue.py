@@ -164,3 +164,11 @@ def test_station_head_acknowledges_through_the_api(api, users, crew_of_station, 
     resp = api(crew_of_station["head"]).post(f"/api/v1/escalations/{esc.pk}/acknowledge/")
     assert resp.status_code == 200, resp.content
     assert resp.json()["acknowledged_by"] == "head1"
+
+
+def test_station_overview_lists_a_late_unassigned_complaint(users, crew_of_station, station):
+    late = ComplaintFactory(station=station, received_at=timezone.now() - timedelta(days=2),
+                            ack_due_at=timezone.now() - timedelta(days=1))
+    resp = _page(crew_of_station["head"]).get("/station/")
+    assert resp.status_code == 200
+    assert [c.number for c in resp.context["late"]] == [late.number]
