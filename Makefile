@@ -24,6 +24,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The embedded demo runs with DEBUG on (the development key, demo users); `make run DEBUG=false`
+# behaves like production (then SECRET_KEY and ALLOWED_HOSTS are required).
+run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_schedules

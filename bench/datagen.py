@@ -157,7 +157,9 @@ class Generator:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
         from django.contrib.auth.models import Group
-        from rest_framework.authtoken.models import Token
+        from knox.crypto import create_token_string, hash_token
+        from knox.models import AuthToken
+        from knox.settings import CONSTANTS
 
         from customers.models import StaffProfile, SupplyStation
 
@@ -196,8 +198,11 @@ class Generator:
             StaffProfile(user=users[u], station=st, leadership=lead, manager_tier=tier,
                          phone=f"139{rng.randrange(10**8):08d}")
             for u, role, st, lead, tier in specs])
-        Token.objects.bulk_create([Token(key=f"{rng.getrandbits(160):040x}", user=users[u]) for u, *_ in specs])
-        tokens = dict(Token.objects.values_list("user_id", "key"))
+        # knox tokens (stored as digests): the plain token is known only here, at creation
+        tokens = {users[u].id: create_token_string() for u, *_ in specs}
+        AuthToken.objects.bulk_create([
+            AuthToken(digest=hash_token(t), token_key=t[:CONSTANTS.TOKEN_KEY_LENGTH], user_id=uid, expiry=None)
+            for uid, t in tokens.items()])
         self.ds.users = {}
         for u, role, st, _lead, _tier in specs:
             self.ds.users.setdefault(role, []).append(

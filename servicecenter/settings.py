@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -13,12 +14,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG=false")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# --- safe defaults (SPEC §13; signin) ------------------------------------------------------
+# DEBUG is off unless set (`make run` and the Procfile set it for the embedded demo). With DEBUG
+# off the development key is refused, and ALLOWED_HOSTS has no default.
+DEBUG = env_bool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY") or ""
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured("SECRET_KEY is required when DEBUG=false, and not the development key "
+                               "(python -c \"import secrets; print(secrets.token_urlsafe(50))\")")
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG=false")
@@ -33,7 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # hashed, expiring API tokens (signin)
+    "axes",  # sign-in lockout per user and address (signin)
+    "django_otp",  # TOTP second factor (signin)
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -48,14 +56,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "servicecenter.security.SecureCookiesMiddleware",  # signin: Secure cookies over HTTPS
+    "csp.middleware.CSPMiddleware",  # signin: content security policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # signin: request.user.is_verified()
+    "servicecenter.security.SecondFactorMiddleware",  # signin: OTP_REQUIRED
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # signin: last, turns a lockout into its answer
 ]
 
 ROOT_URLCONF = "servicecenter.urls"
@@ -106,9 +119,86 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- sign-in protection (SPEC §13; signin: servicecenter/security.py, signin.py) ------------
+# Django's validators apply wherever a password is set: admin forms, createstaff.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: SIGNIN_FAILURE_LIMIT failed passwords for one user from one address lock that pair
+# for SIGNIN_LOCKOUT (failures older than that are forgotten), on /login/, /admin/login/ and
+# POST /api/v1/auth/token/ (every path calls authenticate(request, ...)).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_duration("SIGNIN_LOCKOUT", "15 minutes")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "servicecenter.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "servicecenter.security.lockout_response"
+AXES_VERBOSE = False
+# Reverse proxies in front of the application whose X-Forwarded-For / X-Forwarded-Proto are
+# trusted (0: none, the client address is REMOTE_ADDR and no header can claim HTTPS).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# API tokens (django-rest-knox): stored as a digest, expire after this idle time, revocable.
+REST_KNOX = {
+    "TOKEN_TTL": env_duration("API_TOKEN_IDLE_TIME", "8 hours"),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# API throttles (servicecenter/throttling.py), "N/second|minute|hour|day"; "off" disables one.
+THROTTLE_RATES = {
+    scope: (None if (rate or "").strip().lower() in ("", "off", "none") else rate.strip())
+    for scope, rate in {
+        "user": env_str("THROTTLE_RATE_USER", "600/minute"),  # per signed-in user
+        "address": env_str("THROTTLE_RATE_ADDRESS", "1200/minute"),  # per client address, every API request
+        "token": env_str("THROTTLE_RATE_TOKEN", "10/minute"),  # POST /api/v1/auth/token/, per address
+        "public": env_str("THROTTLE_RATE_PUBLIC", "60/minute"),  # endpoints without sign-in, per address
+    }.items()
+}
+for _scope, _rate in THROTTLE_RATES.items():
+    if _rate is not None and not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"THROTTLE_RATE_{_scope.upper()} must look like 600/minute, not {_rate!r}")
+# TOTP second factor (django-otp): administrators and managers may enrol at /account/two-factor/;
+# OTP_REQUIRED=true makes it compulsory for them (pages and the token endpoint).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Service center")
+
+# --- HTTPS, cookies, HSTS, CSP (SPEC §13; signin) ------------------------------------------
+# HTTPS=true: the site is served over HTTPS (directly or behind TRUSTED_PROXY_COUNT proxies):
+# cookies are Secure and plain HTTP is redirected (health checks excepted). Cookies are also
+# marked Secure on any request that came over HTTPS (servicecenter.security.SecureCookiesMiddleware).
+HTTPS = env_bool("HTTPS", False)
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^health/$", r"^metrics$"]
+# Strict-Transport-Security (sent on HTTPS responses only)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content security policy (django-csp): no inline script or style anywhere (templates keep
+# theirs in static/); images may be data: URIs (the enrolment QR code, Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,10 +231,14 @@ SMS_BACKEND = env_str("SMS_BACKEND", "customers.sms.ConsoleSmsBackend")
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "servicecenter.authentication.TokenAuthentication",  # DRF's, with the staff profile in the same query
+        "servicecenter.authentication.TokenAuthentication",  # knox's, with the staff profile in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # signin: per user, per address, and per address for views with a throttle_scope
+    "DEFAULT_THROTTLE_CLASSES": ["servicecenter.throttling.UserThrottle", "servicecenter.throttling.AddressThrottle",
+                                 "servicecenter.throttling.ScopedAddressThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "servicecenter.api.Pagination",
     "PAGE_SIZE": 50,

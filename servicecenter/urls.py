@@ -1,13 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import signin, views
+
+# the admin signs in with the same form rules as the site (one-time code, lockout)
+admin.site.login_form = signin.AdminSignInForm
+admin.site.login_template = "admin/login_2fa.html"
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", signin.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/logout/", signin.RevokeTokenView.as_view(), name="api-logout"),
+    path("auth/logout-all/", signin.RevokeTokenView.as_view(every=True), name="api-logout-all"),
     path("", include("customers.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("workorders.api.urls")),
@@ -18,14 +23,16 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html",
+                                                authentication_form=signin.SignInForm,
                                                 redirect_authenticated_user=True), name="login"),
+    path("account/two-factor/", signin.two_factor, name="two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ops.urls")),  # /healthz/, /health/, /metrics
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_makes_a_month_of_orders_in_every_state_once():
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     now = timezone.now()
     statuses = set(Complaint.objects.values_list("status", flat=True))
     assert statuses == {"received", "acknowledged", "paused", "resolved", "closed"}
@@ -37,12 +37,12 @@ def test_load_demo_makes_a_month_of_orders_in_every_state_once():
     assert ComplaintEvent.objects.filter(kind="taken").exists()
     assert Complaint.objects.filter(repeat_of__isnull=False).exists()
     assert Visit.objects.exists()
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     assert Complaint.objects.count() == count
 
 
 def test_every_demo_role_lands_on_a_page_with_something_on_it(client):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     pages = {"manager": ("/dashboard/", "TS"), "head_s01": ("/station/", "TS"), "handler_s01": ("/my-work/", "TS"),
              "crew_s01": ("/crew/", "GD"), "am_s01": ("/my-customers/", "33")}
     for username, (url, marker) in pages.items():

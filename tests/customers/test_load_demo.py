@@ -28,16 +28,16 @@ def loaders(monkeypatch):
 
 
 def test_load_demo_twice_creates_everything_once(loaders, capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     first = counts()
     assert first[0] == 3 and first[1] == 18 and 300 <= first[2] and first[3] == first[2] * 13
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     assert counts() == first
     assert "0 stations created, 0 users created, 0 customers created, 0 consumption created" in capsys.readouterr().out
 
 
 def test_demo_data_looks_like_a_real_register(loaders):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     stations = {s.code: s for s in SupplyStation.objects.select_related("head")}
     assert {c: s.name for c, s in stations.items()} == {"S01": "城东供电所", "S02": "城西供电所", "S03": "山区供电所"}
     assert [stations[c].area_type for c in ("S01", "S02", "S03")] == ["urban", "rural", "remote"]
@@ -57,10 +57,10 @@ def test_demo_data_looks_like_a_real_register(loaders):
 
 
 def test_demo_is_deterministic(loaders):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     snapshot = list(Customer.objects.order_by("account_no").values_list("account_no", "name", "phone", "grade"))
     Customer.objects.all().delete()
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     assert list(Customer.objects.order_by("account_no").values_list("account_no", "name", "phone", "grade")) == snapshot
 
 
@@ -69,7 +69,7 @@ LANDING = {"admin": "/admin/", "manager": "/dashboard/", "leader": "/dashboard/"
 
 
 def test_each_demo_user_signs_in_with_the_demo_password_and_lands_on_their_page(loaders, client):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     for username, landing in LANDING.items():
         assert client.login(username=username, password="demo12345"), username
         assert client.get("/").url == landing, username
@@ -77,7 +77,7 @@ def test_each_demo_user_signs_in_with_the_demo_password_and_lands_on_their_page(
 
 
 def test_demo_staff_profiles(loaders):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     User = get_user_model()
     assert User.objects.get(username="leader").profile.leadership
     tiers = {u: User.objects.get(username=u).profile.manager_tier for u in ("am_s01", "am_s02", "am_s03")}
@@ -87,7 +87,7 @@ def test_demo_staff_profiles(loaders):
 
 
 def test_list_users_prints_role_station_and_landing_page(loaders, capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     capsys.readouterr()
     call_command("load_demo", "--list-users")
     out = capsys.readouterr().out
@@ -105,7 +105,7 @@ def test_registered_loaders_run_after_the_base_data_in_order(loaders, capsys):
 
     loaders.register_demo_loader("workorders", lambda: calls.append(("workorders", 0)), order=30)
     loaders.register_demo_loader("complaints", complaints, order=20)
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     assert [name for name, _ in calls] == ["complaints", "workorders"]
     assert calls[0][1] >= 300
     assert "Demo complaints: 12 complaints" in capsys.readouterr().out
@@ -115,9 +115,9 @@ def test_every_registered_demo_loader_is_idempotent(capsys):
     """The real thing, with the loaders of every app: a second run adds no row anywhere."""
     from django.apps import apps
 
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     before = {m._meta.label: m.objects.count() for m in apps.get_models()}
-    call_command("load_demo")
+    call_command("load_demo", "--force")
     after = {m._meta.label: m.objects.count() for m in apps.get_models()}
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]
                and not k.startswith(("sessions.", "admin."))}

@@ -1,5 +1,6 @@
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         if email:
             user.email = email
         if password:
+            try:  # Django's validators (settings.AUTH_PASSWORD_VALIDATORS), as every password path
+                password_validation.validate_password(password, user)
+            except ValidationError as exc:
+                raise CommandError("Password refused: " + " ".join(exc.messages)) from None
             user.set_password(password)
         elif created:
             raise CommandError("--password is required for a new user")

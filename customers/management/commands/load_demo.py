@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import autodiscover_modules
 
 from customers.demo import DEMO_PASSWORD, demo_loaders, demo_user_table, load_base_data
@@ -10,11 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--list-users", action="store_true", help="only print the demo users")
+        parser.add_argument("--force", action="store_true",
+                            help="load even with DEBUG off (demo users have a public password)")
 
-    def handle(self, list_users, **opts):
+    def handle(self, list_users, force=False, **opts):
         if list_users:
             self.print_users()
             return
+        if not settings.DEBUG and not force:
+            raise CommandError("Refusing to load demo data with DEBUG off: every demo user has the public "
+                               f"password {DEMO_PASSWORD!r}. Use --force on a database that is not production.")
         created = load_base_data()
         self.stdout.write("Demo base data: " + ", ".join(f"{n} {what} created" for what, n in created.items()))
         # <app>/demo.py modules register their loaders when imported
