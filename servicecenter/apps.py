@@ -10,6 +10,7 @@ class ServiceCenterConfig(AppConfig):
         # After migrate (and after a test flush): the six groups hold the permissions of every
         # app's models. Run once, when the last of our apps has sent its post_migrate.
         post_migrate.connect(_sync, dispatch_uid="servicecenter.sync_roles")
+        from . import openapi  # noqa: F401  (registers the schema's description of token auth)
 
 
 def _sync(sender, using="default", **kwargs):

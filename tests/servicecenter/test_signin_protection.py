@@ -287,10 +287,10 @@ def test_when_required_managers_and_admins_must_enrol_before_anything_else(clien
     fresh = client.__class__()
     sign_in(fresh, "manager1", PASSWORD)
     assert "_auth_user_id" not in fresh.session
-    later = timezone.now() + timedelta(seconds=60)
-    with time_machine.travel(later, tick=False):
+    next_step = timezone.now() + timedelta(seconds=60)
+    with time_machine.travel(next_step, tick=False):
         res = fresh.post("/login/", {"username": "manager1", "password": PASSWORD,
-                                     "otp_token": code_for(TOTPDevice.objects.get(user=users["manager"]), later)})
+                                     "otp_token": code_for(TOTPDevice.objects.get(user=users["manager"]), next_step)})
         assert res.status_code == 302
         assert fresh.get("/dashboard/").status_code == 200
 
