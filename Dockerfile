@@ -1,4 +1,6 @@
 # The service center image: one image, three roles (web = gunicorn, worker, beat); see docker-compose.yml.
+# It runs with DEBUG off (the default): SECRET_KEY and ALLOWED_HOSTS come from the environment.
+# (collectstatic at build time runs with DEBUG=true only so it needs no secret.)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,7 +20,7 @@ RUN pip install -r /tmp/requirements.txt
 
 COPY . .
 RUN pip install --no-deps . \
-    && python manage.py collectstatic --noinput \
+    && DEBUG=true python manage.py collectstatic --noinput \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin app \
     && mkdir -p /data/media "$VAR_DIR" \
     && chown -R app:app /data "$VAR_DIR"
