@@ -41,10 +41,13 @@ class AddressThrottle(_RateFromSettings):
 
 
 class ScopedAddressThrottle(_RateFromSettings):
-    """Views with a `throttle_scope` ("token", "public"): per client address for that scope."""
+    """Per client address, for a view's `throttle_scope` ("token"), and for every request without
+    sign-in that a view lets through (scope "public": the public endpoints, the schema)."""
 
     def allow_request(self, request, view):
         self.scope = getattr(view, "throttle_scope", None)
+        if not self.scope and not (request.user and request.user.is_authenticated):
+            self.scope = "public"
         if not self.scope:
             return True
         self.rate = self.get_rate()

@@ -132,6 +132,14 @@ def test_the_api_is_throttled_per_user_and_per_address(client, users, signin_pro
     assert get(theirs, REMOTE_ADDR=ELSEWHERE) == 200
 
 
+def test_endpoints_without_sign_in_are_throttled_per_address(client, users, signin_protection):
+    signin_protection.THROTTLE_RATES = {**signin_protection.THROTTLE_RATES, "public": "2/minute"}
+    assert [client.get("/api/schema/").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/schema/", REMOTE_ADDR=ELSEWHERE).status_code == 200
+    client.force_login(users["manager"])
+    assert client.get("/api/schema/").status_code == 200  # signed in: the user's own allowance
+
+
 def test_a_forged_forwarded_for_header_does_not_escape_the_address_throttle(client, users, signin_protection):
     signin_protection.THROTTLE_RATES = {**signin_protection.THROTTLE_RATES, "token": "2/minute"}
     answers = [token(client, "handler1", PASSWORD, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
