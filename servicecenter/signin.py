@@ -173,7 +173,10 @@ def two_factor(request):
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if request.method == "POST" and request.POST.get("action") == "start" or pending is None and confirmed is None:
+    if confirmed is not None and not user.is_verified():
+        # a session signed in before the device existed may not replace it: sign in with a code first
+        pending = None
+    elif request.method == "POST" and request.POST.get("action") == "start" or pending is None and confirmed is None:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         pending = TOTPDevice.objects.create(user=user, name=str(_("Authenticator app")), confirmed=False)
         if request.method == "POST":
@@ -193,7 +196,7 @@ def two_factor(request):
             return redirect(nxt)
         form.add_error("otp_token", _("The one-time code is wrong or expired."))
     context = {"form": form, "confirmed": confirmed, "pending": pending,
-               "required": second_factor_required(user)}
+               "required": second_factor_required(user), "verified": user.is_verified()}
     if pending is not None:
         context["provisioning"] = provisioning(pending)
         context["qr"] = qr_data_uri(pending.config_url)

@@ -312,3 +312,12 @@ def test_the_admin_sign_in_takes_the_code_too(client, users, settings):
                                                      "otp_token": code_for(device), "next": "/admin/"})
     assert res.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_session_without_the_code_cannot_replace_an_enrolled_device(client, users):
+    device = enrol(users["manager"])
+    client.force_login(users["manager"])  # e.g. a session opened before the device was enrolled
+    page = client.get("/account/two-factor/")
+    assert page.status_code == 200 and b"otp-secret" not in page.content and b'value="start"' not in page.content
+    client.post("/account/two-factor/", {"action": "start"})
+    assert list(TOTPDevice.objects.filter(user=users["manager"])) == [device]
