@@ -26,10 +26,6 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-OPEN_STATUSES = [ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.PAUSED,
-                 ComplaintStatus.RESOLVED]
-
-
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     NEUTRAL = "neutral", _("Neutral")
@@ -91,39 +87,6 @@ class ComplaintAction(models.TextChoices):
     # 首问负责制: a handler of the station takes an unassigned order from the station's queue
     TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")
-
-
-_A = ComplaintAction
-_S = ComplaintStatus
-
-# Which actions each status allows (the 409 answer lists them). SPEC §3's diagram; a pause can
-# start before the first contact too (the complainant cannot be reached), and resume returns to
-# the status the complaint was paused from.
-ALLOWED_ACTIONS: dict[str, list[str]] = {
-    _S.RECEIVED: [_A.ACKNOWLEDGE, _A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.ASSIGN,
-                  _A.TAKE],
-    _S.ACKNOWLEDGED: [_A.PAUSE, _A.URGE, _A.REQUEST_EXTENSION, _A.APPROVE_EXTENSION, _A.RESOLVE, _A.ASSIGN,
-                      _A.TAKE],
-    _S.PAUSED: [_A.RESUME, _A.URGE, _A.APPROVE_EXTENSION, _A.ASSIGN, _A.TAKE],
-    _S.RESOLVED: [_A.CALLBACK, _A.REOPEN, _A.CLOSE],
-    _S.CLOSED: [_A.REOPEN],
-}
-
-# Which roles may take each action (on a complaint they can see).
-ACTION_ROLES: dict[str, set[str]] = {
-    _A.ACKNOWLEDGE: {"handler", "manager", "counter"},
-    _A.PAUSE: {"handler", "manager"},
-    _A.RESUME: {"handler", "manager"},
-    _A.URGE: {"counter", "handler", "manager"},
-    _A.REQUEST_EXTENSION: {"handler", "manager"},
-    _A.APPROVE_EXTENSION: {"manager"},
-    _A.RESOLVE: {"handler", "manager"},
-    _A.CALLBACK: {"counter", "manager"},
-    _A.REOPEN: {"manager"},
-    _A.ASSIGN: {"handler", "manager"},
-    _A.TAKE: {"handler"},
-    _A.CLOSE: {"manager"},
-}
 
 
 class EventKind(models.TextChoices):

@@ -12,23 +12,18 @@ from customers.choices import Grade
 from customers.models import SupplyStation
 
 from .choices import ComplaintChannel, ComplaintStatus
+from .lifecycle import COMPLAINT
 from .models import Complaint, ComplaintCategory
 
 
 def breached_q(now) -> Q:
-    """Breached: a flag set (by the sweep or at fulfilment), or an open deadline already past."""
-    return (Q(ack_breached=True) | Q(resolve_breached=True) | Q(callback_breached=True)
-            | Q(status="received", ack_due_at__lt=now)
-            | Q(status__in=["received", "acknowledged"], resolve_due_at__lt=now)
-            | Q(status="resolved", callback_due_at__lt=now))
+    """Breached: a flag set (by the sweep or at fulfilment), or a running deadline already past."""
+    return COMPLAINT.breached_q(now)
 
 
 def at_risk_q(now) -> Q:
-    """At risk: not breached, and an open deadline is in its warning zone (paused clocks stand)."""
-    return (~breached_q(now)
-            & (Q(status="received", ack_warn_at__lte=now)
-               | Q(status__in=["received", "acknowledged"], resolve_warn_at__lte=now)
-               | Q(status="resolved", callback_warn_at__lte=now)))
+    """At risk: not breached, and a running deadline is in its warning zone (paused clocks stand)."""
+    return COMPLAINT.at_risk_q(now)
 
 
 def category_choices():

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from clock.engine import deadlines_annotation
 from customers.selectors import scope_q
 
 from .calendar import calendar_warning as _calendar_warning
@@ -30,7 +31,8 @@ def complaint_list(*, user) -> QuerySet[Complaint]:
 
 def complaint_get(*, user, number: str | None = None, pk: int | None = None) -> Complaint:
     """One complaint by number or id; out of scope -> 404 (ids do not leak)."""
-    qs = complaint_list(user=user).select_related("sla_policy", "received_by", "resolved_by")
+    qs = (complaint_list(user=user).select_related("sla_policy", "received_by", "resolved_by")
+          .annotate(clock_rows=deadlines_annotation("complaint")))
     lookup = {"number": number} if number is not None else {"pk": pk}
     try:
         return qs.get(**lookup)

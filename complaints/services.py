@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clock import engine as clock
 from customers.delivery import outbox_write
 from customers.selectors import user_station_id
 from customers.services import next_number, notify, site_language
@@ -29,8 +30,6 @@ from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations, u
 
 from .calendar import get_calendar, get_policies
 from .choices import (
-    ACTION_ROLES,
-    ALLOWED_ACTIONS,
     AckHow,
     ComplaintAction,
     ComplaintChannel,
@@ -43,6 +42,7 @@ from .choices import (
     Satisfaction,
     SubjectType,
 )
+from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
 from .sla import pick_policy
 
@@ -115,6 +115,11 @@ def _due(complaint: Complaint, kind: str, start: datetime) -> tuple[datetime, da
 def _save(complaint: Complaint, fields: list[str]) -> None:
     complaint.version += 1
     complaint.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _clock(complaint: Complaint, **kwargs) -> None:
+    """Keep the complaint's deadline rows in step with its columns and status (one upsert)."""
+    clock.sync(complaint, subject_type=SubjectType.COMPLAINT, **kwargs)
 
 
 def _managers():
@@ -268,7 +273,8 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
             events.append(ComplaintEvent(
                 complaint=complaint, at=now, actor=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
                 data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
-        ComplaintEvent.objects.bulk_create(events)  # one INSERT, in timeline order
+        # the events (in timeline order) and the deadline rows: one INSERT on PostgreSQL
+        clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, also=events, now=now)
         outbox_write(messages, now=now)  # one INSERT for every recipient (none without); delivery after commit
     return complaint
 
@@ -286,6 +292,7 @@ def _acknowledge(complaint: Complaint, *, by, how: str, note: str, now: datetime
         complaint.handler = by
         fields.append("handler")
     _save(complaint, fields)
+    _clock(complaint, now=now)
     _event(complaint, kind=EventKind.ACKNOWLEDGED, by=by, at=now, note=note, how=how,
            met=not complaint.ack_breached, deadline="ack_due_at")
 
@@ -310,6 +317,7 @@ def complaint_pause(*, complaint: Complaint, by, reason: str) -> Complaint:
     PauseSegment.objects.create(complaint=c, started_at=now, reason=reason.strip()[:500], paused_by=by)
     c.status_before_pause, c.status, c.paused_at = c.status, S.PAUSED, now
     _save(c, ["status_before_pause", "status", "paused_at"])
+    _clock(c, now=now)
     _event(c, kind=EventKind.PAUSED, by=by, at=now, note=reason.strip())
     return c
 
@@ -327,13 +335,19 @@ def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
     shifted = ["resolve_due_at", "resolve_warn_at"]
     if back_to == S.RECEIVED:
         shifted += ["ack_due_at", "ack_warn_at"]
+    moves = []
     for field in shifted:
         old = getattr(c, field)
         setattr(c, field, deadlines.shift(old, paused))
         if field.endswith("_due_at"):
             moved[field] = [_iso(old), _iso(getattr(c, field))]
+            kind = field.removesuffix("_due_at")
+            moves.append({"kind": kind, "what": "pause", "old_due_at": old, "new_due_at": getattr(c, field),
+                          "by": by, "note": note, "data": {"paused_at": _iso(c.paused_at), "resumed_at": _iso(now),
+                                                           "paused_seconds": int(paused.total_seconds())}})
     c.status, c.status_before_pause, c.paused_at = back_to, "", None
     _save(c, ["status", "status_before_pause", "paused_at", *shifted])
+    _clock(c, now=now, moves=moves)
     _event(c, kind=EventKind.RESUMED, by=by, at=now, note=note, paused_seconds=int(paused.total_seconds()),
            deadlines=moved)
     return c
@@ -412,6 +426,8 @@ def complaint_approve_extension(*, complaint: Complaint, by, approve: bool = Tru
         c.resolve_due_at = new_due
         c.resolve_warn_at = deadlines.warning_at(c.resolve_started_at or c.received_at, new_due, c.warning_fraction)
         _save(c, ["original_resolve_due_at", "resolve_due_at", "resolve_warn_at"])
+        _clock(c, now=now, moves=[{"kind": "resolve", "what": "extension", "old_due_at": old, "new_due_at": new_due,
+                                   "by": by, "note": note or req.reason, "data": {"request": req.pk}}])
         _event(c, kind=EventKind.EXTENSION_APPROVED, by=by, at=now, note=note or req.reason, request=req.pk,
                deadlines={"resolve_due_at": [_iso(old), _iso(new_due)]})
     else:
@@ -444,6 +460,7 @@ def complaint_resolve(*, complaint: Complaint, by, resolution: str, verified: bo
     c.callback_due_at, c.callback_warn_at = _due(c, "callback", now)
     _save(c, ["status", "resolved_at", "resolved_by", "resolution", "verified", "utility_responsible",
               "resolve_breached", "callback_due_at", "callback_warn_at"])
+    _clock(c, now=now)
     _event(c, kind=EventKind.RESOLVED, by=by, at=now, note=c.resolution, verified=verified,
            utility_responsible=utility_responsible, met=not c.resolve_breached, deadline="resolve_due_at",
            deadlines={"callback_due_at": [None, _iso(c.callback_due_at)]})
@@ -466,6 +483,8 @@ def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) ->
     _save(c, ["status", "reopen_count", "resolve_started_at", "resolve_due_at", "resolve_warn_at",
               "resolve_breached", "resolve_level", "callback_level", "resolved_at", "callback_due_at",
               "callback_warn_at", "closed_at"])
+    _clock(c, now=now, new_cycle=True, moves=[{"kind": "resolve", "what": "reopen", "old_due_at": old,
+                                                "new_due_at": c.resolve_due_at, "by": by, "note": note}])
     _event(c, kind=kind, by=by, at=now, note=note, reopen_count=c.reopen_count,
            previous_resolve_breached=was_breached,
            deadlines={"resolve_due_at": [_iso(old), _iso(c.resolve_due_at)]}, **data)
@@ -496,6 +515,7 @@ def complaint_callback(*, complaint: Complaint, by, satisfaction: str, note: str
     else:
         c.status, c.closed_at = S.CLOSED, now
         _save(c, ["status", "closed_at"])
+        _clock(c, now=now)
         _event(c, kind=EventKind.CLOSED, by=by, at=now, note=_("Closed after the callback."))
     return c
 
@@ -559,6 +579,7 @@ def complaint_close(*, complaint: Complaint, by, reason: str) -> Complaint:
     now = timezone.now()
     c.status, c.closed_at, c.close_reason = S.CLOSED, now, reason.strip()[:500]
     _save(c, ["status", "closed_at", "close_reason"])
+    _clock(c, now=now)
     _event(c, kind=EventKind.CLOSED, by=by, at=now, note=c.close_reason)
     return c
 

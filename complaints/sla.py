@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .choices import ComplaintStatus, SlaState
+from .lifecycle import COMPLAINT
 
 # The regulation's ceiling for the reply (《供电监管办法》): 10 working days; in calendar hours
 # we accept at most the same number of 24-hour days.
@@ -45,37 +45,12 @@ def resolve_ceiling_error(amount: int, unit: str) -> bool:
 
 
 def open_deadlines(c, now: datetime) -> list[tuple[str, datetime | None, datetime | None, bool]]:
-    """(kind, due, warn_at, breached flag) of the deadlines running for the complaint's status."""
-    status = c.status
-    if status == ComplaintStatus.PAUSED:
-        status = c.status_before_pause or ComplaintStatus.ACKNOWLEDGED
-    out = []
-    if status == ComplaintStatus.RECEIVED:
-        out.append(("ack", c.ack_due_at, c.ack_warn_at, c.ack_breached))
-    if status in (ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED):
-        out.append(("resolve", c.resolve_due_at, c.resolve_warn_at, c.resolve_breached))
-    if status == ComplaintStatus.RESOLVED:
-        out.append(("callback", c.callback_due_at, c.callback_warn_at, c.callback_breached))
-    return out
+    """(kind, due, warn_at, breached flag) of the deadlines running for the complaint's status
+    (a paused one: those of the status it was paused from), as the lifecycle declares them."""
+    return COMPLAINT.running_deadlines(c)
 
 
 def sla_state(c, now: datetime) -> str:
-    """on_track / at_risk / breached / met for a complaint-like object at `now`.
-
-    Closed: `met` unless a deadline was breached. Open: `breached` if a deadline was breached
-    (flag set by the sweep, or already past), `at_risk` if one is in its warning zone. A paused
-    complaint's clock stands still at the moment it was paused.
-    """
-    any_flag = c.ack_breached or c.resolve_breached or c.callback_breached
-    if c.status == ComplaintStatus.CLOSED:
-        return SlaState.BREACHED if any_flag else SlaState.MET
-    if any_flag:
-        return SlaState.BREACHED
-    at = c.paused_at if c.status == ComplaintStatus.PAUSED and c.paused_at else now
-    risk = False
-    for _kind, due, warn, _flag in open_deadlines(c, at):
-        if due is not None and at > due:
-            return SlaState.BREACHED
-        if warn is not None and at >= warn:
-            risk = True
-    return SlaState.AT_RISK if risk else SlaState.ON_TRACK
+    """on_track / at_risk / breached / met for a complaint-like object at `now` (derived from the
+    declaration: clock.lifecycle.Lifecycle.sla_state)."""
+    return COMPLAINT.sla_state(c, now)

@@ -18,10 +18,11 @@ from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .choices import OPEN_STATUSES, ComplaintStatus, EventKind, ExtensionStatus
+from .choices import ComplaintStatus, EventKind, ExtensionStatus
 from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
+from .lifecycle import OPEN_STATUSES
 from .models import ComplaintCategory
 from .sla import sla_state
 

@@ -16,19 +16,15 @@ from datetime import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 
-OPEN = ["received", "acknowledged", "paused", "resolved"]
+from complaints.lifecycle import COMPLAINT
+from workorders.lifecycle import WORK_ORDER
 
-# deadline kind -> (due field, fulfilment field, breach flag)
-COMPLAINT_DEADLINES = {
-    "ack": ("ack_due_at", "acknowledged_at", "ack_breached"),
-    "resolve": ("resolve_due_at", "resolved_at", "resolve_breached"),
-    "callback": ("callback_due_at", "callback_at", "callback_breached"),
-}
-WORK_ORDER_DEADLINES = {
-    "arrive": ("arrive_due_at", "arrived_at", "arrive_breached"),
-    "restore": ("restore_due_at", "completed_at", "restore_breached"),
-}
-DEADLINE_KINDS = ["ack", "resolve", "callback", "arrive", "restore"]
+OPEN = COMPLAINT.open_statuses
+
+# deadline kind -> (due field, fulfilment field, breach flag), as the lifecycles declare them
+COMPLAINT_DEADLINES = {d.kind: (d.due, d.met, d.flag) for d in COMPLAINT.deadlines}
+WORK_ORDER_DEADLINES = {d.kind: (d.due, d.met, d.flag) for d in WORK_ORDER.deadlines}
+DEADLINE_KINDS = [*COMPLAINT_DEADLINES, *WORK_ORDER_DEADLINES]
 COUNTS = ["on_time", "late", "open", "open_breached"]
 
 # The public commitment (average arrival, State Grid 十项承诺) and the per-order ceiling
@@ -98,21 +94,9 @@ def complaint_aggregates(*, now: datetime, live: bool) -> dict:
 
 def open_state_conditions(now: datetime) -> dict[str, Q]:
     """Open / at risk / breached now, as the complaint list's `breached` and `at_risk` filters
-    decide them (complaints/filters.py), so a tile's count equals the list it links to.
-
-    Breached: a flag set by the sweep, or a running deadline already past. At risk: not breached
-    and a running deadline in its warning zone. A paused complaint's clock stands: only its flags.
-    """
-    flags = Q(ack_breached=True) | Q(resolve_breached=True) | Q(callback_breached=True)
-    past = (Q(status="received", ack_due_at__lt=now)
-            | Q(status__in=["received", "acknowledged"], resolve_due_at__lt=now)
-            | Q(status="resolved", callback_due_at__lt=now))
-    warn = (Q(status="received", ack_warn_at__lte=now)
-            | Q(status__in=["received", "acknowledged"], resolve_warn_at__lte=now)
-            | Q(status="resolved", callback_warn_at__lte=now))
-    is_open = Q(status__in=OPEN)
-    breached = flags | past
-    return {"open": is_open, "breached_now": is_open & breached, "at_risk": is_open & ~breached & warn}
+    decide them (both derived from the complaint lifecycle), so a tile's count equals the list
+    it links to. A paused complaint's clock stands: only its flags."""
+    return COMPLAINT.open_state_conditions(now)
 
 
 def open_state_aggregates(now: datetime) -> dict:

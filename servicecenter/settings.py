@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "servicecenter.apps.ServiceCenterConfig",
     "customers",
+    "clock",
     "complaints",
     "workorders",
     "grading",

@@ -38,38 +38,6 @@ class WorkOrderAction(models.TextChoices):
     CANCEL = "cancel", _("Cancel")
 
 
-S = WorkOrderStatus
-A = WorkOrderAction
-
-# Orders not yet finished (the crew's list, the sweep, "open" counters).
-OPEN_STATUSES = [S.CREATED, S.DISPATCHED, S.ACCEPTED, S.EN_ROUTE, S.ON_SITE]
-# Before arrival: the arrival clock runs.
-BEFORE_ARRIVAL = [S.CREATED, S.DISPATCHED, S.ACCEPTED, S.EN_ROUTE]
-
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[list[str], str]] = {
-    A.DISPATCH: ([S.CREATED, S.DISPATCHED], S.DISPATCHED),  # re-dispatch to another crew before acceptance
-    A.ACCEPT: ([S.DISPATCHED], S.ACCEPTED),
-    A.DEPART: ([S.ACCEPTED], S.EN_ROUTE),
-    A.ARRIVE: ([S.EN_ROUTE], S.ON_SITE),
-    A.COMPLETE: ([S.ON_SITE], S.COMPLETED),
-    A.CANCEL: (list(OPEN_STATUSES), S.CANCELLED),
-}
-
-# The one next step a crew performs from each status (the big button on /crew/<number>/).
-CREW_NEXT_ACTION: dict[str, str] = {
-    S.DISPATCHED: A.ACCEPT,
-    S.ACCEPTED: A.DEPART,
-    S.EN_ROUTE: A.ARRIVE,
-    S.ON_SITE: A.COMPLETE,
-}
-
-
-def allowed_actions(status: str) -> list[str]:
-    """Actions allowed from `status`, in workflow order."""
-    return [str(action) for action, (sources, _target) in TRANSITIONS.items() if status in sources]
-
-
 # How an event kind reads on the history lists.
 EVENT_LABELS = {
     "created": _("Created"),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from customers.choices import AreaType
 from customers.models import SupplyStation
 
-from .choices import OPEN_STATUSES, WorkOrderKind, WorkOrderStatus
+from .choices import WorkOrderKind, WorkOrderStatus
+from .lifecycle import OPEN_STATUSES
 from .selectors import crew_list, overdue_condition
 
 YES_NO_ANY = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])

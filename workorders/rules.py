@@ -73,14 +73,3 @@ def default_due(*, kind: str, created_at: datetime, cal: Calendar) -> datetime |
 def is_late(*, arrived_at: datetime, arrive_due_at: datetime | None) -> bool:
     """A crew arriving after the ceiling must record a delay reason and whether the customer was told."""
     return arrive_due_at is not None and arrived_at > arrive_due_at
-
-
-def current_deadline(*, status: str, arrive_due_at, restore_due_at, due_at):
-    """The deadline the crew is working against now (for "time left" and urgency order)."""
-    if status in ("created", "dispatched", "accepted", "en_route") and arrive_due_at is not None:
-        return arrive_due_at
-    if status == "on_site" and restore_due_at is not None:
-        return restore_due_at
-    if status in ("completed", "cancelled"):
-        return None
-    return due_at

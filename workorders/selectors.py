@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from customers.selectors import user_station_id
 from servicecenter.roles import ADMIN, COUNTER, CREW, HANDLER, MANAGER, has_role, sees_all_stations
 
-from .choices import BEFORE_ARRIVAL, OPEN_STATUSES, WorkOrderStatus
+from .choices import WorkOrderStatus
+from .lifecycle import OPEN_STATUSES, WORK_ORDER
 from .models import Crew, WorkOrder
 
 
@@ -29,14 +30,7 @@ def user_crew_ids(user) -> list[int]:
 
 def with_current_deadline(qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     """Annotate `current_due_at`: the deadline the order is working against now."""
-    return qs.annotate(current_due_at=Case(
-        When(status__in=BEFORE_ARRIVAL, arrive_due_at__isnull=False, then=F("arrive_due_at")),
-        When(status=WorkOrderStatus.ON_SITE, restore_due_at__isnull=False, then=F("restore_due_at")),
-        When(status__in=[WorkOrderStatus.COMPLETED, WorkOrderStatus.CANCELLED],
-             then=Value(None, output_field=DateTimeField())),
-        default=F("due_at"),
-        output_field=DateTimeField(),
-    ))
+    return qs.annotate(current_due_at=WORK_ORDER.current_deadline(default=F("due_at")))
 
 
 def work_order_scope(*, user) -> Q:
@@ -104,8 +98,5 @@ def crew_list(*, user) -> QuerySet[Crew]:
 def overdue_condition(now=None) -> Q:
     """Open orders past the deadline they are working against."""
     now = now or timezone.now()
-    return (
-        Q(status__in=BEFORE_ARRIVAL, arrive_due_at__lt=now)
-        | Q(status=WorkOrderStatus.ON_SITE, restore_due_at__lt=now)
-        | Q(status__in=OPEN_STATUSES, arrive_due_at__isnull=True, due_at__lt=now)
-    )
+    # the declared running deadlines (arrive, restore), and the due date of the kinds without them
+    return WORK_ORDER.overdue_q(now) | Q(status__in=OPEN_STATUSES, arrive_due_at__isnull=True, due_at__lt=now)

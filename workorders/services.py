@@ -17,24 +17,21 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clock import engine as clock
 from customers.services import next_number, notify, site_language
 from servicecenter.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from servicecenter.lib.workcalendar import Calendar
 
 from . import rules
-from .choices import (
-    TRANSITIONS,
-    WorkOrderAction,
-    WorkOrderKind,
-    WorkOrderPriority,
-    WorkOrderStatus,
-    allowed_actions,
-)
+from .choices import WorkOrderAction, WorkOrderKind, WorkOrderPriority, WorkOrderStatus
 from .evidence import EXTENSIONS, PhotoRejected, check_photo
+from .lifecycle import TRANSITIONS, WORK_ORDER, allowed_actions
 from .models import Crew, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
 A = WorkOrderAction
 S = WorkOrderStatus
+# the columns of the declared deadlines: a step that writes one keeps the deadline rows in step
+DEADLINE_COLUMNS = {getattr(d, f) for d in WORK_ORDER.deadlines for f in ("due", "warn", "flag")}
 
 # action -> the field that records when it happened (its client_* twin holds the client's clock)
 STAMP = {
@@ -132,6 +129,7 @@ def work_order_create(*, by, kind: str = WorkOrderKind.REPAIR, station=None, com
     # created_at is auto_now_add; keep the deadlines' origin and the stored time identical
     WorkOrder.objects.filter(pk=order.pk).update(created_at=now, updated_at=now)
     order.created_at = order.updated_at = now
+    clock.sync(order, subject_type=WORK_ORDER.subject_type, now=now)  # a repair's arrival clock starts
     _event(order, at=now, by=by, kind="created", to_status=S.CREATED,
            data={"kind": kind, "complaint": complaint.number if complaint else None})
     if complaint is not None:
@@ -181,6 +179,8 @@ def _transition(work_order: WorkOrder, action: str, *, by, version, now, client_
         work_order.version = int(version) + 1
     else:
         work_order.refresh_from_db()
+    if set(WORK_ORDER.running(from_status)) != set(WORK_ORDER.running(target)) or DEADLINE_COLUMNS & set(fields):
+        clock.sync(work_order, subject_type=WORK_ORDER.subject_type, now=now)  # which clocks run, or when
     _event(work_order, at=now, by=by, kind=str(action), from_status=from_status, to_status=target, note=note,
            data=data, client_at=client_time)
     return work_order

@@ -24,10 +24,11 @@ from servicecenter.exceptions import DomainError, InvalidTransition, StaleVersio
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .choices import CREW_NEXT_ACTION, EVENT_LABELS, OPEN_STATUSES, WorkOrderStatus
+from .choices import EVENT_LABELS, WorkOrderStatus
 from .filters import WorkOrderFilterSet
 from .forms import WorkOrderCreateForm
 from .idempotency import Answer, run_once
+from .lifecycle import CREW_NEXT_ACTION, OPEN_STATUSES
 from .models import WorkOrder, WorkOrderPhoto
 from .rules import is_late
 

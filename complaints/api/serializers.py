@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework import serializers
 
+from clock.api import DeadlinesField
 from customers.models import Customer, SupplyStation
 from servicecenter.api import FieldsBuiltOnce
 
@@ -35,6 +36,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     repeat_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
     sla_state = serializers.SerializerMethodField()
     sla_policy = serializers.CharField(source="sla_targets.policy", read_only=True, default=None)
+    deadlines = DeadlinesField("complaint")
 
     class Meta:
         model = Complaint
@@ -44,7 +46,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "received_at", "station", "handler", "grade_at_intake", "sla_policy", "sla_targets",
             "ack_due_at", "resolve_due_at", "callback_due_at", "original_resolve_due_at",
             "acknowledged_at", "resolved_at", "callback_at", "closed_at",
-            "ack_breached", "resolve_breached", "callback_breached", "sla_state",
+            "ack_breached", "resolve_breached", "callback_breached", "sla_state", "deadlines",
             "resolution", "verified", "utility_responsible", "satisfaction", "reopen_count", "urge_count",
             "repeat_of", "typical", "close_reason", "version", "created_at", "updated_at",
         ]

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from clock.engine import deadlines_annotation
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
 
 from .. import selectors, services
@@ -22,7 +23,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_class = ComplaintFilterSet
 
     def get_queryset(self):
-        return selectors.complaint_list(user=self.request.user)
+        # the deadline rows of each complaint inside its own query (the list stays at count + page)
+        return selectors.complaint_list(user=self.request.user).annotate(clock_rows=deadlines_annotation("complaint"))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}

@@ -6,6 +6,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from clock.engine import sync
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from tests.customers.factories import CustomerFactory, StationFactory
 
@@ -37,6 +38,7 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Complaint
+        skip_postgeneration_save = True
 
     # numbers from 5000 up, so a test mixing factories and real intakes (0001, 0002, ...) never collides
     number = factory.Sequence(lambda n: f"TS{timezone.localdate():%Y%m%d}{5000 + n:04d}" if n < 5000
@@ -90,6 +92,13 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
             received_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
             ack_breached=True,
         )
+
+
+    @factory.post_generation
+    def deadline_rows(obj, create, extracted, **kwargs):
+        """The deadline rows the services would have written with these columns (clock.engine)."""
+        if create:
+            sync(obj, subject_type="complaint")
 
 
 class ComplaintEventFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from complaints.choices import ALLOWED_ACTIONS, ComplaintStatus
+from complaints.choices import ComplaintStatus
+from complaints.lifecycle import ALLOWED_ACTIONS
 from complaints.models import Complaint, ComplaintEvent, ExtensionRequest, PauseSegment
 from tests.complaints.factories import ComplaintFactory
 

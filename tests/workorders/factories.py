@@ -6,6 +6,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from clock.engine import sync
 from tests.customers.factories import CustomerFactory, StationFactory
 from workorders.models import Crew, WorkOrder
 
@@ -30,6 +31,7 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = WorkOrder
+        skip_postgeneration_save = True
 
     # 5000+ so that orders made here never collide with those numbered by the service (0001…)
     number = factory.Sequence(lambda n: f"GD{timezone.localdate():%Y%m%d}{5000 + n:04d}" if n < 5000
@@ -45,3 +47,9 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
     arrive_target_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=45))
     arrive_due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=60))
     arrive_warn_at = factory.SelfAttribute("arrive_target_at")
+
+    @factory.post_generation
+    def deadline_rows(obj, create, extracted, **kwargs):
+        """The deadline rows the services would have written with these columns (clock.engine)."""
+        if create:
+            sync(obj, subject_type="work_order")

@@ -13,7 +13,8 @@ from tests.complaints.factories import ComplaintFactory
 from tests.customers.factories import CustomerFactory
 from tests.workorders.factories import WorkOrderFactory
 from workorders import services
-from workorders.choices import TRANSITIONS, WorkOrderStatus, allowed_actions
+from workorders.choices import WorkOrderStatus
+from workorders.lifecycle import TRANSITIONS, allowed_actions
 from workorders.models import WorkOrder, WorkOrderEvent
 
 pytestmark = pytest.mark.django_db

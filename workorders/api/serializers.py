@@ -6,11 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from clock.api import DeadlinesField
+from clock.engine import deadlines_annotation
 from customers.models import Customer, SupplyStation
 from servicecenter.api import FieldsBuiltOnce
 
-from .. import rules
-from ..choices import CREW_NEXT_ACTION, WorkOrderKind, WorkOrderPriority, allowed_actions
+from ..choices import WorkOrderKind, WorkOrderPriority
+from ..lifecycle import CREW_NEXT_ACTION, WORK_ORDER, allowed_actions
 from ..models import Crew, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
 User = get_user_model()
@@ -73,13 +75,14 @@ class WorkOrderCrewSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     allowed_actions = serializers.SerializerMethodField()
     next_action = serializers.SerializerMethodField()
     photos = WorkOrderPhotoSerializer(many=True, read_only=True)
+    deadlines = DeadlinesField("work_order")
 
     class Meta:
         model = WorkOrder
         fields = ["id", "number", "kind", "status", "version", "priority", "station", "crew", "area_type",
                   "address", "customer_name", "customer_phone", "complaint_number", "complaint_summary",
                   "description", *DEADLINE_FIELDS, *STEP_FIELDS, "delay_reason", "customer_informed", "notes",
-                  "arrival_lat", "arrival_lng", "allowed_actions", "next_action", "photos",
+                  "arrival_lat", "arrival_lng", "allowed_actions", "next_action", "photos", "deadlines",
                   "created_at", "updated_at"]
         read_only_fields = fields
 
@@ -138,7 +141,8 @@ def one_order_queryset(qs: QuerySet[WorkOrder], *, office: bool) -> QuerySet[Wor
     if office:
         qs = qs.select_related("created_by")
     return qs.only(*ORDER_FIELDS, *related).annotate(
-        has_photos=Exists(WorkOrderPhoto.objects.filter(work_order=OuterRef("pk"))))
+        has_photos=Exists(WorkOrderPhoto.objects.filter(work_order=OuterRef("pk"))),
+        clock_rows=deadlines_annotation("work_order"))
 
 
 def with_photos(order: WorkOrder) -> WorkOrder:
@@ -152,8 +156,7 @@ def with_photos(order: WorkOrder) -> WorkOrder:
 
 def with_current_deadline(order: WorkOrder) -> WorkOrder:
     """`current_due_at` after a change made in memory (the annotation was read before it)."""
-    order.current_due_at = rules.current_deadline(status=order.status, arrive_due_at=order.arrive_due_at,
-                                                  restore_due_at=order.restore_due_at, due_at=order.due_at)
+    order.current_due_at = WORK_ORDER.current_due(order, default=order.due_at)
     return order
 
 

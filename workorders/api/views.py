@@ -12,10 +12,12 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from clock.engine import deadlines_annotation
 from complaints.models import Complaint
 from servicecenter.exceptions import StaleVersion, ValidationFailed
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
+from ..lifecycle import WORK_ORDER
 from .. import selectors, services
 from ..filters import WorkOrderFilterSet
 from ..idempotency import HEADER, Answer, run_once, run_step, stored_key_id
@@ -83,7 +85,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             return s.one_order_queryset(qs, office=self.get_serializer_class() is s.WorkOrderSerializer)
         return qs.prefetch_related(
             Prefetch("photos", queryset=WorkOrderPhoto.objects.select_related("uploaded_by"))
-        ).select_related("created_by").order_by("-created_at", "-id")
+        ).select_related("created_by").annotate(clock_rows=deadlines_annotation("work_order")).order_by(
+            "-created_at", "-id")
 
     def get_serializer_class(self):
         if selectors.is_crew_only(self.request.user):
@@ -156,8 +159,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         def lock() -> WorkOrder:
             order = seen["order"] = get_object_or_404(qs, pk=pk)  # scoped: out of scope -> 404
             self.check_object_permissions(request, order)
-            allowed = (selectors.can_manage(user, order) if verb in ("dispatch", "cancel")
-                       else selectors.can_work(user, order))
+            # the declared roles of the action (workorders/lifecycle.py): the crew's steps, or the office's
+            allowed = (selectors.can_work(user, order) if "crew" in WORK_ORDER.roles[verb]
+                       else selectors.can_manage(user, order))
             if not allowed:
                 raise PermissionDenied()
             if not valid:
