@@ -1,7 +1,8 @@
 """Complaints (投诉工单), their timeline, categories, SLA policies, the work calendar and escalations.
 
 Deadlines are stored, indexed columns written only by the services that change what they
-depend on; the SLA sweep reads them through partial indexes (see Meta.indexes).
+depend on, and kept in step as rows of clock.Deadline (clock/engine.py `sync`), which the SLA
+sweep reads.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clock.engine import LevelReached
 from customers.choices import Grade
 from customers.models import Customer, SupplyStation, TimeStamped
 
@@ -25,8 +27,9 @@ from .choices import (
     Satisfaction,
     SubjectType,
 )
+from .lifecycle import COMPLAINT
 
-OPEN = ["received", "acknowledged", "paused", "resolved"]
+OPEN = COMPLAINT.open_statuses
 
 
 class ComplaintCategory(TimeStamped):
@@ -171,12 +174,6 @@ class Complaint(TimeStamped):
     ack_warn_at = models.DateTimeField(_("acknowledge warning from"), null=True, blank=True)
     resolve_warn_at = models.DateTimeField(_("resolve warning from"), null=True, blank=True)
     callback_warn_at = models.DateTimeField(_("callback warning from"), null=True, blank=True)
-    # The escalation level each deadline has reached (0 none, 1 warning, 2 breached, 3 severe),
-    # written by the sweep: its partial indexes hold only rows still below a level, so a sweep
-    # reads the crossings, not every open complaint past its warning time.
-    ack_level = models.PositiveSmallIntegerField(default=0, db_default=0)
-    resolve_level = models.PositiveSmallIntegerField(default=0, db_default=0)
-    callback_level = models.PositiveSmallIntegerField(default=0, db_default=0)
     ack_breached = models.BooleanField(_("acknowledge breached"), default=False)
     resolve_breached = models.BooleanField(_("resolve breached"), default=False)
     callback_breached = models.BooleanField(_("callback breached"), default=False)
@@ -231,43 +228,31 @@ class Complaint(TimeStamped):
             # repeat detection: same customer / phone within 30 days
             models.Index(fields=["customer", "-received_at"], name="complaints_c_customer"),
             models.Index(fields=["complainant_phone", "-received_at"], name="complaints_c_phone"),
-            # enforce_sla: open acknowledgement deadlines not yet breached
-            models.Index(fields=["ack_due_at"], name="complaints_c_ack_open",
-                         condition=Q(status="received", ack_breached=False)),
-            # enforce_sla: open resolve deadlines not yet breached
-            models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_open",
-                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False)),
-            # enforce_sla: open callback deadlines not yet breached
-            models.Index(fields=["callback_due_at"], name="complaints_c_callback_open",
-                         condition=Q(status="resolved", callback_breached=False)),
-            # at_risk/breached filters and the dashboard: running deadlines, open complaints only
-            # (partial and led by the deadline, so that the sweep's smaller partial indexes are
-            # never out-costed by an index that rides on the status column's correlation)
+            # at_risk/breached filters, the dashboard and the work list: running deadlines only
+            # (partial and led by the deadline; the condition is the lifecycle's, complaints/lifecycle.py,
+            # and tests/clock/test_declarations.py fails if the two disagree). The sweep reads the
+            # deadline rows (clock.Deadline), not these.
+            models.Index(fields=["ack_due_at"], name="complaints_c_ack_running", condition=COMPLAINT.running_q("ack")),
+            models.Index(fields=["ack_warn_at"], name="complaints_c_ack_warnrun",
+                         condition=COMPLAINT.running_q("ack")),
             models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_running",
-                         condition=Q(status__in=["received", "acknowledged"])),
-            # at_risk filter and the level-1 warning: open deadlines by their warning time
-            models.Index(fields=["ack_warn_at"], name="complaints_c_ack_warn",
-                         condition=Q(status="received", ack_breached=False, ack_level__lt=1)),
-            # enforce_sla level 3: breached, open, not yet severe
-            models.Index(fields=["ack_due_at"], name="complaints_c_ack_severe",
-                         condition=Q(status="received", ack_breached=True, ack_level__lt=3)),
-            models.Index(fields=["resolve_warn_at"], name="complaints_c_resolve_warn",
-                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=False, resolve_level__lt=1)),
-            # enforce_sla level 3: breached, open, not yet severe
-            models.Index(fields=["resolve_due_at"], name="complaints_c_resolve_severe",
-                         condition=Q(status__in=["received", "acknowledged"], resolve_breached=True, resolve_level__lt=3)),
-            models.Index(fields=["callback_warn_at"], name="complaints_c_callback_warn",
-                         condition=Q(status="resolved", callback_breached=False, callback_level__lt=1)),
-            # enforce_sla level 3: breached, open, not yet severe
-            models.Index(fields=["callback_due_at"], name="complaints_c_callback_severe",
-                         condition=Q(status="resolved", callback_breached=True, callback_level__lt=3)),
+                         condition=COMPLAINT.running_q("resolve")),
+            models.Index(fields=["resolve_warn_at"], name="complaints_c_resolve_warnrun",
+                         condition=COMPLAINT.running_q("resolve")),
             models.Index(fields=["callback_due_at"], name="complaints_c_callback_running",
-                         condition=Q(status="resolved")),
-            models.Index(fields=["ack_due_at"], name="complaints_c_ack_running", condition=Q(status="received")),
+                         condition=COMPLAINT.running_q("callback")),
+            models.Index(fields=["callback_warn_at"], name="complaints_c_callback_warnrun",
+                         condition=COMPLAINT.running_q("callback")),
         ]
 
     def __str__(self):
         return self.number
+
+    # The escalation level each deadline has reached (0 none, 1 warning, 2 breached, 3 severe) is
+    # the sweep's record on the deadline row (clock.Deadline.level); read here for one complaint.
+    ack_level = LevelReached("ack")
+    resolve_level = LevelReached("resolve")
+    callback_level = LevelReached("callback")
 
 
 class PauseSegment(TimeStamped):

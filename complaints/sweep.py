@@ -42,21 +42,18 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Cast, Greatest
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from clock.lifecycle import lifecycle
+from clock.models import Deadline
 from customers.services import site_language
 
-from .choices import (
-    ComplaintChannel,
-    ComplaintSeverity,
-    ComplaintStatus,
-    EscalationLevel,
-    SubjectType,
-)
+from .choices import EscalationLevel, SubjectType
 from .display import escalation_summary
+from .lifecycle import COMPLAINT
 from .models import Complaint, ComplaintEvent, Escalation
 
 log = logging.getLogger("complaints.sweep")
@@ -93,42 +90,47 @@ class NewEscalation:
     level: int
     kind: str
     due_at: datetime | None = None
+    subject_type: str = ""
 
 
 @dataclass(frozen=True)
 class DeadlineSource:
-    """One kind of deadline on one model, as the sweep sees it.
+    """One kind of deadline of one kind of object, as the sweep sees it.
 
-    `open_q` selects rows whose deadline runs (e.g. status received for `ack`). The sweep's arms
-    (see `_arms`) need three partial indexes within `open_q`: on `due_field` where not breached,
-    on `warn_field` where not breached and `level_field` < 1, on `due_field` where breached and
-    `level_field` < 3. `severe_at_once_q` marks rows whose breach is severe at once.
-    `describe(ids)` returns {subject id: SubjectInfo}; `record(new, now)` writes the timeline
-    events of the new escalations (one bulk insert).
+    The sweep reads the deadline rows (`clock.Deadline`) only; the object's lifecycle
+    (`clock.lifecycle`) says in which statuses the deadline runs (kept in the rows' `running` by
+    `clock.engine.sync`) and which column of the object holds its breach flag. Registered per
+    kind: `describe(ids)` returns {subject id: SubjectInfo} for the notifications; `events_model`
+    / `events_fk` name the object's timeline table, into which the sweep writes one row per new
+    escalation (set-based on PostgreSQL); `record(new, now)` does the same from Python elsewhere.
     """
 
     subject_type: str
     kind: str
-    model: type[models.Model]
-    open_q: Q
-    due_field: str
-    warn_field: str
-    breached_field: str
-    # The field holding the escalation level this deadline has reached (0..3), advanced by the
-    # sweep; the partial indexes hold only rows below a level, so the work follows the crossings.
-    level_field: str
     describe: Callable[[Iterable[int]], dict[int, SubjectInfo]]
     record: Callable[[list[NewEscalation], datetime], None]
-    severe_at_once_q: Q | None = None
-    complaint_field: str | None = None  # the escalation's `complaint` (complaint sources: "pk")
-    station_field: str = "station_id"
-    # The field numbering the runs of this deadline (complaints: reopen_count — a reopened
-    # complaint's new resolve clock escalates again); None: the deadline runs once.
-    cycle_field: str | None = None
+    events_model: type[models.Model] | None = None
+    events_fk: str = ""
+    # the escalation's `complaint` is the subject itself (complaint sources)
+    complaint_subject: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.subject_type}.{self.kind}"
+
+    @property
+    def lifecycle(self):
+        return lifecycle(self.subject_type)
+
+    @property
+    def model(self) -> type[models.Model]:
+        from django.apps import apps
+
+        return apps.get_model(self.lifecycle.model_label)
+
+    @property
+    def breached_field(self) -> str:
+        return self.lifecycle.deadline(self.kind).flag
 
 
 _REGISTRY: dict[str, DeadlineSource] = {}
@@ -167,101 +169,182 @@ class SweepResult:
 
 # --- the engine ------------------------------------------------------------------------------
 
-def _late(source: DeadlineSource, now: datetime) -> Q:
-    """Level 3 is due: 24 h past the deadline, or the deadline itself for severe-at-once rows."""
-    due = source.due_field
-    if source.severe_at_once_q is None:
-        return Q(**{f"{due}__lte": now - SEVERE_AFTER})
-    # `due <= now` first and on its own: the index condition of the severe arm's partial index
-    return Q(**{f"{due}__lte": now}) & (Q(**{f"{due}__lte": now - SEVERE_AFTER}) | source.severe_at_once_q)
+def _scope() -> Q:
+    """The deadline rows of the registered sources (every declared kind, normally)."""
+    by_type: dict[str, list[str]] = {}
+    for src in sources():
+        by_type.setdefault(src.subject_type, []).append(src.kind)
+    q = Q(pk__in=[])
+    for subject_type, kinds in sorted(by_type.items()):
+        q |= Q(subject_type=subject_type, kind__in=sorted(kinds))
+    return q
 
 
-def _arms(source: DeadlineSource, now: datetime) -> tuple[Q, Q, Q]:
-    """(breach, warning, severe): the rows of `source` that reached a level they have not recorded.
+def _late(now: datetime) -> Q:
+    """Level 3 is due: 24 h past the deadline, or the deadline itself for severe-at-once rows.
+    `due <= now` first and on its own: the index condition of the severe arm's partial index."""
+    return Q(due_at__lte=now) & (Q(due_at__lte=now - SEVERE_AFTER) | Q(severe_at_once=True))
 
-    Each arm walks one partial index of the source (all of them within `open_q`):
-    - breach: not flagged and the deadline passed             -> index on due_field, not breached;
-    - warning: not flagged, level 0, the warning time passed  -> index on warn_field, level < 1;
-    - severe: flagged, level < 3 and late                     -> index on due_field, breached, level < 3.
+
+def arms(now: datetime) -> dict[str, Q]:
+    """{breach, warning, severe}: the running deadline rows that reached a level they have not
+    recorded. Each arm walks one partial index of clock.Deadline (clock/models.py):
+    - breach: not flagged and the deadline passed             -> clock_dl_breach (due_at);
+    - warning: not flagged, level 0, the warning time passed  -> clock_dl_warn (warn_at);
+    - severe: flagged, level < 3 and late                     -> clock_dl_severe (due_at).
     The breach arm runs first and may take a row through levels 1, 2 and 3 at once; once its
-    UPDATE has flagged the row at level >= 2, no other arm matches it.
-    """
-    due, warn, flag, lvl = source.due_field, source.warn_field, source.breached_field, source.level_field
-    breach = Q(**{flag: False, f"{due}__lte": now})
-    warning = Q(**{flag: False, f"{lvl}__lt": 1, f"{warn}__lte": now})
-    severe = _late(source, now) & Q(**{flag: True, f"{lvl}__lt": 3})
-    return breach, warning, severe
+    UPDATE has flagged the row at level >= 2, no other arm matches it."""
+    return {
+        "breach": Q(running=True, breached=False, due_at__lte=now),
+        "warning": Q(running=True, breached=False, level__lt=1, warn_at__lte=now),
+        "severe": Q(running=True, breached=True, level__lt=3) & _late(now),
+    }
 
 
-def _reached(source: DeadlineSource, now: datetime) -> Case:
-    """The level (0..3) a deadline of `source` has reached at `now`, as an SQL expression."""
-    return Case(When(_late(source, now), then=Value(3)),
-                When(Q(**{f"{source.due_field}__lte": now}), then=Value(2)),
-                When(Q(**{f"{source.warn_field}__lte": now}), then=Value(1)),
+def _reached(now: datetime) -> Case:
+    """The level (0..3) a deadline row has reached at `now`, as an SQL expression."""
+    return Case(When(_late(now), then=Value(3)),
+                When(due_at__lte=now, then=Value(2)),
+                When(warn_at__lte=now, then=Value(1)),
                 default=Value(0), output_field=models.PositiveSmallIntegerField())
 
 
 _LEVEL_ROWS = "(SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3)"
 
 
-def _insert_escalations(source: DeadlineSource, arm: Q, now: datetime) -> list[NewEscalation]:
-    """ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING` for one arm of the source: for
-    every row that reached a new level, the escalations of each level above the one it had
+def _rows(arm: Q):
+    return Deadline.objects.filter(_scope()).filter(arm)
+
+
+def _iso_sql(column: str) -> str:
+    """`datetime.isoformat()` of a UTC timestamptz, in SQL (what the Python path writes)."""
+    return (f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+            f"extract(microseconds FROM {column})::bigint % 1000000 <> 0 THEN to_char({column} AT TIME ZONE 'UTC', "
+            f"'.US') ELSE '' END || '+00:00'")
+
+
+def _events_sql(now_param: list, with_site_language: bool = True) -> tuple[list[str], list]:
+    """One `INSERT INTO <timeline> … SELECT … FROM new` per subject type with a timeline table:
+    an "escalated" event per new escalation, its note ("Acknowledge · Breached", in the site's
+    language) and data as `escalation_event` writes them."""
+    qn = connection.ops.quote_name
+    notes = {}
+    for src in sources():
+        for level in LEVELS:
+            notes[(src.kind, int(level))] = escalation_summary({"deadline": src.kind, "level": int(level)})
+    parts, params = [], []
+    seen = set()
+    for src in sources():
+        if src.events_model is None or src.subject_type in seen:
+            continue
+        seen.add(src.subject_type)
+        meta = src.events_model._meta
+        cols, exprs = [], []
+        for f in meta.concrete_fields:
+            if f.primary_key:
+                continue
+            cols.append(qn(f.column))
+            if f.attname == src.events_fk:
+                exprs.append("n.subject_id")
+            elif f.name in ("at", "created_at", "updated_at"):
+                exprs.append("%s")
+                params.append(now_param[0])
+            elif f.name == "kind":
+                exprs.append("%s")
+                params.append("escalated")
+            elif f.name == "note":
+                whens = []
+                for (kind, level), note in notes.items():
+                    whens.append("WHEN n.kind = %s AND n.level = %s THEN %s")
+                    params.extend([kind, level, note])
+                exprs.append(f"CASE {' '.join(whens)} ELSE '' END")
+            elif f.name == "data":
+                exprs.append(f"jsonb_build_object('escalation', n.id, 'deadline', n.kind, 'level', n.level, "
+                             f"'due_at', {_iso_sql('n.due_at')})")
+            else:
+                exprs.append("%s")
+                params.append(f.get_db_prep_save(f.get_default(), connection))
+        params.append(src.subject_type)
+        parts.append(f"INSERT INTO {qn(meta.db_table)} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+                     f"FROM new n WHERE n.subject_type = %s ORDER BY n.id")
+    return parts, params
+
+
+def _insert_escalations(arm: Q, now: datetime) -> list[NewEscalation]:
+    """ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING` for one arm: for every running
+    deadline row that reached a new level, the escalations of each level above the one it had
     recorded up to the one it reached (a catch-up after downtime writes 1, 2 and 3 at once, as
-    minute-by-minute sweeps would have). Returns the escalations this call wrote (a concurrent
-    sweep's are not: the unique constraint turns them away)."""
-    due = source.due_field
-    # 1: a level-3 escalation of this row is "severe at once" (its reason says so)
-    quick = (Case(When(source.severe_at_once_q & Q(**{f"{due}__gt": now - SEVERE_AFTER}), then=Value(1)),
-                  default=Value(0), output_field=models.IntegerField())
-             if source.severe_at_once_q is not None else Value(0, output_field=models.IntegerField()))
-    complaint = F(source.complaint_field) if source.complaint_field else Cast(Value(None), models.BigIntegerField())
-    cycle = F(source.cycle_field) if source.cycle_field else Value(0)
-    select = (source.model._default_manager.filter(source.open_q).filter(arm)
-              .annotate(esc_subject=F("pk"), esc_complaint=complaint, esc_station=F(source.station_field),
-                        esc_due=F(due), esc_cycle=cycle, esc_from=F(source.level_field),
-                        esc_to=_reached(source, now),
-                        esc_quick=quick)
-              .order_by()
-              .values("esc_subject", "esc_complaint", "esc_station", "esc_due", "esc_cycle", "esc_from", "esc_to",
+    minute-by-minute sweeps would have). On PostgreSQL the same statement writes the timeline
+    event of each new escalation (data-modifying WITH). Returns the escalations this call wrote
+    (a concurrent sweep's are not: the unique constraint turns them away)."""
+    quick = Case(When(Q(severe_at_once=True, due_at__gt=now - SEVERE_AFTER), then=Value(1)),
+                 default=Value(0), output_field=models.IntegerField())
+    select = (_rows(arm).annotate(esc_to=_reached(now), esc_quick=quick).order_by()
+              .values("subject_type", "subject_id", "kind", "cycle", "station_id", "due_at", "level", "esc_to",
                       "esc_quick"))
     select_sql, select_params = select.query.sql_with_params()
     meta = Escalation._meta
     qn = connection.ops.quote_name
-    cols = ["created_at", "updated_at", "subject_type", "kind", "level",
-            "subject_id", "complaint", "station", "due_at", "reason", "cycle"]
+    cols = ["created_at", "updated_at", "subject_type", "kind", "level", "subject_id", "complaint", "station",
+            "due_at", "reason", "cycle"]
     columns = ", ".join(qn(meta.get_field(c).column) for c in cols)
     conflict = ", ".join(qn(meta.get_field(c).column) for c in ("subject_type", "subject_id", "kind", "cycle", "level"))
     stamp = connection.ops.adapt_datetimefield_value(now)
+    complaint_types = sorted({s.subject_type for s in sources() if s.complaint_subject}) or [""]
+    marks = ", ".join(["%s"] * len(complaint_types))
     # `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as part of the join. The same order in
     # every sweep: concurrent sweeps meet on the same first row and the second one waits.
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({columns}) "
-           f"SELECT %s, %s, %s, %s, lv.n, c.esc_subject, c.esc_complaint, c.esc_station, c.esc_due, "
-           f"CASE WHEN lv.n = 3 AND c.esc_quick = 1 THEN %s WHEN lv.n = 3 THEN %s WHEN lv.n = 2 THEN %s ELSE %s END, "
-           f"c.esc_cycle "
-           f"FROM ({select_sql}) AS c INNER JOIN {_LEVEL_ROWS} AS lv ON lv.n > c.esc_from AND lv.n <= c.esc_to "
-           f"WHERE 1 = 1 ORDER BY c.esc_subject, lv.n "
-           f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn('id')}, {qn('subject_id')}, {qn('due_at')}, "
-           f"{qn('level')}")
+    insert = (f"INSERT INTO {qn(meta.db_table)} ({columns}) "
+              f"SELECT %s, %s, c.subject_type, c.kind, lv.n, c.subject_id, "
+              f"CASE WHEN c.subject_type IN ({marks}) THEN c.subject_id END, c.station_id, c.due_at, "
+              f"CASE WHEN lv.n = 3 AND c.esc_quick = 1 THEN %s WHEN lv.n = 3 THEN %s WHEN lv.n = 2 THEN %s "
+              f"ELSE %s END, c.cycle "
+              f"FROM ({select_sql}) AS c INNER JOIN {_LEVEL_ROWS} AS lv ON lv.n > c.level AND lv.n <= c.esc_to "
+              f"WHERE 1 = 1 ORDER BY c.subject_type, c.subject_id, c.kind, lv.n "
+              f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn('id')}, {qn('subject_type')}, {qn('subject_id')}, "
+              f"{qn('kind')}, {qn('level')}, {qn('due_at')}")
     # the CASE's parameters come before the SELECT's in the SQL text
-    params = [stamp, stamp, source.subject_type, source.kind,
-              str(REASON_SEVERE_AT_ONCE), str(REASONS[3]), str(REASONS[2]), str(REASONS[1]), *select_params]
+    params = [stamp, stamp, *complaint_types, str(REASON_SEVERE_AT_ONCE), str(REASONS[3]), str(REASONS[2]),
+              str(REASONS[1]), *select_params]
+    set_based = connection.vendor == "postgresql"
+    if set_based:
+        events, event_params = _events_sql([stamp])
+        if events:
+            ctes = ", ".join(f"ev{i} AS ({sql})" for i, sql in enumerate(events))
+            insert = f"WITH new AS ({insert}), {ctes} SELECT id, subject_type, subject_id, kind, level, due_at FROM new"
+            params += event_params
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(insert, params)
         rows = cur.fetchall()
-    return [NewEscalation(id=r[0], subject_id=r[1], level=int(r[3]), kind=source.kind, due_at=_as_datetime(r[2]))
-            for r in rows]
+    new = [NewEscalation(id=r[0], subject_id=r[2], level=int(r[4]), kind=r[3], due_at=_as_datetime(r[5]),
+                         subject_type=r[1]) for r in rows]
+    if not set_based and new:
+        for src in sources():
+            mine = [e for e in new if e.subject_type == src.subject_type and e.kind == src.kind]
+            if mine:
+                src.record(mine, now)
+    return new
 
 
-def _record_level(source: DeadlineSource, arm: Q, now: datetime, *, flag: bool = False) -> int:
+def _flag_subjects(arm: Q) -> dict[str, int]:
+    """The breach arm: ONE UPDATE per deadline kind sets the object's breach flag column
+    (`ack_breached`, …: SPEC §2's fields, kept in step with the rows), before the rows record
+    their level (the same lock order as the services: the object, then its deadline rows)."""
+    out = {}
+    for src in sources():
+        ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).values("subject_id")
+        out[src.key] = src.model._default_manager.filter(pk__in=ids).update(**{src.breached_field: True})
+    return out
+
+
+def _record_level(arm: Q, now: datetime, *, flag: bool = False) -> int:
     """ONE guarded UPDATE: every row of the arm records the level it reached (also rows whose
     escalations a concurrent sweep wrote), so later sweeps no longer read it; `flag` also sets
     the breach flag (the breach arm). Returns the number of rows written."""
-    lvl = source.level_field
-    values = {lvl: Greatest(F(lvl), _reached(source, now))}
+    values = {"level": Greatest(F("level"), _reached(now)), "updated_at": now}
     if flag:
-        values[source.breached_field] = True
-    return source.model._default_manager.filter(source.open_q).filter(arm).update(**values)
+        values["breached"] = True
+    return _rows(arm).update(**values)
 
 
 def _as_datetime(value) -> datetime | None:
@@ -275,25 +358,25 @@ def _as_datetime(value) -> datetime | None:
 def _sweep_once(now: datetime, result: SweepResult) -> None:
     from .escalations import notify_escalations
 
-    new_by_source: dict[str, list[NewEscalation]] = {}
     with site_language(), transaction.atomic():
-        for source in sources():
-            breach, warning, severe = _arms(source, now)
-            # breach first: its rows leave the other arms once flagged; each row is written once
-            new = _insert_escalations(source, breach, now)
-            result.breached[source.key] = _record_level(source, breach, now, flag=True)
-            new += _insert_escalations(source, warning, now)
-            new += _insert_escalations(source, severe, now)
-            _record_level(source, warning, now)
-            _record_level(source, severe, now)
+        a = arms(now)
+        # breach first: its rows leave the other arms once flagged; each row is written once
+        new = _insert_escalations(a["breach"], now)
+        result.breached = _flag_subjects(a["breach"])
+        _record_level(a["breach"], now, flag=True)
+        new += _insert_escalations(a["warning"], now)
+        new += _insert_escalations(a["severe"], now)
+        _record_level(a["warning"], now)
+        _record_level(a["severe"], now)
+        by_source: dict[str, list[NewEscalation]] = {src.key: [] for src in sources()}
+        for e in new:
+            by_source[f"{e.subject_type}.{e.kind}"].append(e)
+        for key, rows in by_source.items():
             for level in LEVELS:
-                result.counts[f"{source.key}.L{int(level)}"] = sum(1 for e in new if e.level == level)
-            if new:
-                source.record(new, now)
-                new_by_source[source.key] = new
-        if new_by_source:
+                result.counts[f"{key}.L{int(level)}"] = sum(1 for e in rows if e.level == level)
+        if new:
             result.notifications = notify_escalations(
-                {key: (_REGISTRY[key], rows) for key, rows in new_by_source.items()}, now=now)
+                {key: (_REGISTRY[key], rows) for key, rows in by_source.items() if rows}, now=now)
 
 
 def enforce_sla(now: datetime | None = None, *, retries: int = 3) -> SweepResult:
@@ -350,7 +433,8 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 
 def escalation_event(e: NewEscalation) -> dict:
     """The note and data of the timeline event of a new escalation (complaints and work orders);
-    pages show the note again from the data, in the reader's language (complaints/display.py)."""
+    pages show the note again from the data, in the reader's language (complaints/display.py).
+    The set-based path (`_events_sql`) writes the same in SQL."""
     data = {"escalation": e.id, "deadline": e.kind, "level": e.level,
             "due_at": e.due_at.isoformat() if e.due_at else None}
     return {"kind": "escalated", "note": escalation_summary(data), "data": data}
@@ -362,19 +446,9 @@ def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
     ])
 
 
-_MAJOR_OR_FORWARDED = Q(severity=ComplaintSeverity.MAJOR) | Q(channel=ComplaintChannel.FORWARDED)
-_COMMON = {"subject_type": SubjectType.COMPLAINT, "model": Complaint, "describe": describe_complaints,
-           "record": record_complaint_events, "severe_at_once_q": _MAJOR_OR_FORWARDED, "complaint_field": "pk",
-           "cycle_field": "reopen_count"}
-
-# Paused complaints are not listed: their clock is stopped (resume moves the deadlines later).
-register(DeadlineSource(kind="ack", open_q=Q(status=ComplaintStatus.RECEIVED), due_field="ack_due_at",
-                        level_field="ack_level",
-                        warn_field="ack_warn_at", breached_field="ack_breached", **_COMMON))
-register(DeadlineSource(kind="resolve", open_q=Q(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED]),
-                        level_field="resolve_level",
-                        due_field="resolve_due_at", warn_field="resolve_warn_at",
-                        breached_field="resolve_breached", **_COMMON))
-register(DeadlineSource(kind="callback", open_q=Q(status=ComplaintStatus.RESOLVED), due_field="callback_due_at",
-                        level_field="callback_level",
-                        warn_field="callback_warn_at", breached_field="callback_breached", **_COMMON))
+# Which deadlines run in which status is the lifecycle's (complaints/lifecycle.py): the rows of a
+# paused complaint do not run (resume moves the deadlines later and runs them again).
+for _kind in COMPLAINT.kinds:
+    register(DeadlineSource(subject_type=SubjectType.COMPLAINT, kind=_kind, describe=describe_complaints,
+                            record=record_complaint_events, events_model=ComplaintEvent, events_fk="complaint_id",
+                            complaint_subject=True))

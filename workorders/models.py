@@ -12,10 +12,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clock.engine import LevelReached
 from customers.choices import AreaType
 from customers.models import Customer, SupplyStation, TimeStamped
 
 from .choices import WorkOrderKind, WorkOrderPriority, WorkOrderStatus
+from .lifecycle import WORK_ORDER
 
 
 class Crew(TimeStamped):
@@ -86,9 +88,6 @@ class WorkOrder(TimeStamped):
     # ceiling are equal (grade A / important users); 0.75 of the restore time after arrival.
     arrive_warn_at = models.DateTimeField(_("arrival warning from"), null=True, blank=True)
     restore_warn_at = models.DateTimeField(_("restore warning from"), null=True, blank=True)
-    # escalation level reached per deadline (see complaints.Complaint.ack_level), for the sweep
-    arrive_level = models.PositiveSmallIntegerField(default=0, db_default=0)
-    restore_level = models.PositiveSmallIntegerField(default=0, db_default=0)
     arrive_breached = models.BooleanField(_("arrival breached"), default=False)
     restore_breached = models.BooleanField(_("restore breached"), default=False)
     grade_at_creation = models.CharField(_("customer grade at creation"), max_length=1, blank=True, default="")
@@ -143,33 +142,23 @@ class WorkOrder(TimeStamped):
             models.Index(fields=["crew", "status"], name="workorders_wo_crew_status"),
             # customer card panel: the customer's orders
             models.Index(fields=["customer", "-created_at"], name="workorders_wo_customer"),
-            # enforce_sla (workorders/sweep.py): open arrival deadlines not yet breached
-            models.Index(fields=["arrive_due_at"], name="workorders_wo_arrive_open",
-                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
-                                     arrive_breached=False)),
-            # enforce_sla (workorders/sweep.py): open restore deadlines not yet breached
-            models.Index(fields=["restore_due_at"], name="workorders_wo_restore_open",
-                         condition=Q(status="on_site", restore_breached=False)),
-            # enforce_sla (workorders/sweep.py): arrival warnings (level 1) of open orders
-            models.Index(fields=["arrive_warn_at"], name="workorders_wo_arrive_warn",
-                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
-                                     arrive_breached=False, arrive_level__lt=1)),
-            # enforce_sla (workorders/sweep.py): restore warnings (level 1) of orders on site
-            models.Index(fields=["restore_warn_at"], name="workorders_wo_restore_warn",
-                         condition=Q(status="on_site", restore_breached=False, restore_level__lt=1)),
-            # enforce_sla level 3: breached, open, not yet severe
-            models.Index(fields=["arrive_due_at"], name="workorders_wo_arrive_severe",
-                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route"],
-                                     arrive_breached=True, arrive_level__lt=3)),
-            models.Index(fields=["restore_due_at"], name="workorders_wo_restore_severe",
-                         condition=Q(status="on_site", restore_breached=True, restore_level__lt=3)),
+            # `overdue` filter and the work lists: running deadlines (the lifecycle's condition,
+            # workorders/lifecycle.py); the sweep reads the deadline rows (clock.Deadline)
+            models.Index(fields=["arrive_due_at"], name="workorders_wo_arrive_run",
+                         condition=WORK_ORDER.running_q("arrive")),
+            models.Index(fields=["restore_due_at"], name="workorders_wo_restore_run",
+                         condition=WORK_ORDER.running_q("restore")),
             # `overdue` filter for non-repair kinds: open orders past their due date
             models.Index(fields=["due_at"], name="workorders_wo_due_open",
-                         condition=Q(status__in=["created", "dispatched", "accepted", "en_route", "on_site"])),
+                         condition=Q(status__in=WORK_ORDER.open_statuses)),
         ]
 
     def __str__(self):
         return self.number
+
+    # the escalation level each deadline reached: the sweep's record on the deadline row
+    arrive_level = LevelReached("arrive")
+    restore_level = LevelReached("restore")
 
 
 class WorkOrderEvent(models.Model):

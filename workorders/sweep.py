@@ -1,12 +1,12 @@
 """The work-order deadline sources of the SLA sweep (complaints/sweep.py), registered at start-up
 from `WorkordersConfig.ready` so that complaints never imports work orders.
 
-- `arrive`: open while the order is created/dispatched/accepted/en route; warning at
+- `arrive`: runs while the order is created/dispatched/accepted/en route; warning at
   `arrive_warn_at` (the arrival target, or 0.75 of the ceiling where target and ceiling are
   equal, written by the services), breach at `arrive_due_at` (the ceiling);
-- `restore`: open while the crew is on site; warning at `restore_warn_at`, breach at
+- `restore`: runs while the crew is on site; warning at `restore_warn_at`, breach at
   `restore_due_at`.
-Both walk the partial indexes of WorkOrder.Meta.indexes. Recipients: the crew leader (the
+The sweep reads their deadline rows (clock.Deadline), kept in step by the services. Recipients: the crew leader (the
 "handler" of a work order), the station head, managers and, for grade A/B customers, the account
 manager; level 3 the leadership group.
 """
@@ -16,12 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q
-
 from complaints.choices import SubjectType
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, escalation_event, register
 
-from .choices import BEFORE_ARRIVAL, WorkOrderKind, WorkOrderStatus
+from .choices import WorkOrderKind
 from .models import WorkOrder, WorkOrderEvent
 
 
@@ -45,13 +43,10 @@ def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
     ])
 
 
-_COMMON = {"subject_type": SubjectType.WORK_ORDER, "model": WorkOrder, "describe": describe_work_orders,
-           "record": record_work_order_events}
+_COMMON = {"subject_type": SubjectType.WORK_ORDER, "describe": describe_work_orders,
+           "record": record_work_order_events, "events_model": WorkOrderEvent, "events_fk": "work_order_id"}
 
-ARRIVE = register(DeadlineSource(kind="arrive", open_q=Q(status__in=list(BEFORE_ARRIVAL)),
-                                 due_field="arrive_due_at", warn_field="arrive_warn_at", level_field="arrive_level",
-                                 breached_field="arrive_breached", **_COMMON))
-RESTORE = register(DeadlineSource(kind="restore", open_q=Q(status=WorkOrderStatus.ON_SITE),
-                                  due_field="restore_due_at", warn_field="restore_warn_at",
-                                  level_field="restore_level",
-                                  breached_field="restore_breached", **_COMMON))
+# Which statuses run them is the lifecycle's (workorders/lifecycle.py: arrive before arrival,
+# restore on site), kept in the deadline rows the sweep reads.
+ARRIVE = register(DeadlineSource(kind="arrive", **_COMMON))
+RESTORE = register(DeadlineSource(kind="restore", **_COMMON))
