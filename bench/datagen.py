@@ -142,7 +142,8 @@ class Generator:
     # ------------------------------------------------------------------------------------------
     def run(self) -> DataSet:
         steps = [("staff", self.staff), ("customers", self.customers), ("consumption", self.consumption),
-                 ("complaints", self.complaints), ("work_orders", self.work_orders), ("analyze", self.analyze)]
+                 ("complaints", self.complaints), ("work_orders", self.work_orders),
+                 ("deadlines", self.deadline_rows), ("analyze", self.analyze)]
         for name, step in steps:
             started = time.perf_counter()
             step()
@@ -422,15 +423,14 @@ class Generator:
                     add_esc(cid, st, kind, 3, due, due if major else due + timedelta(hours=24),
                             met_at is not None or rng.random() < 0.3)
                     level = 3
-            return level  # the level this deadline has reached (Complaint.<kind>_level)
+            return level  # the level this deadline has reached (its deadline row's, see deadline_rows)
 
         cols = ["id", "number", "channel", "customer_id", "complainant_name", "complainant_phone", "anonymous",
                 "category_id", "severity", "description", "received_at", "station_id", "handler_id",
                 "received_by_id", "status", "grade_at_intake", "sla_policy_id", "sla_targets", "warning_fraction",
                 "ack_due_at", "resolve_due_at", "callback_due_at", "resolve_started_at", "original_resolve_due_at",
                 "ack_warn_at", "resolve_warn_at", "callback_warn_at",
-                "ack_breached", "resolve_breached", "callback_breached", "ack_level", "resolve_level",
-                "callback_level", "acknowledged_at", "resolved_at", "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
+                "ack_breached", "resolve_breached", "callback_breached", "acknowledged_at", "resolved_at", "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
                 "verified", "utility_responsible", "satisfaction", "reopen_count", "typical", "version",
                 "created_at", "updated_at"]
         channels = _choices(rng, CHANNELS, n)
@@ -525,12 +525,11 @@ class Generator:
                     paused_at > resolve_due
                 cb_breached = cb_due is not None and (cb_at or anchor) > cb_due
                 # escalations already raised for these deadlines
-                ack_level = escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
-                resolve_level = callback_level = 0
+                escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
                 if status != "paused" or resolve_breached:
-                    resolve_level = escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
+                    escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
                 if cb_due is not None:
-                    callback_level = escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
+                    escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
                 yield (
                     str(cid), number, channel, customer, esc(name), phone, _b(anonymous),
                     str(cats[i % len(cats)] if rng.random() < 0.5 else rng.choice(cats)), severity,
@@ -538,8 +537,7 @@ class Generator:
                     status, grade, _id(policy_id), targets, "0.75",
                     _ts(ack_due), _ts(resolve_due), _ts(cb_due), _ts(received), original_resolve,
                     _ts(ack_warn), _ts(resolve_warn), _ts(cb_warn),
-                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), str(ack_level), str(resolve_level),
-                    str(callback_level), _ts(ack_at), _ts(res_at),
+                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), _ts(ack_at), _ts(res_at),
                     _ts(cb_at), _ts(closed_at), _ts(paused_at), before_pause, _id(resolved_by), resolution,
                     fmt(verified), fmt(utility), satisfaction, "0", _b(i % 997 == 0), "1",
                     _ts(received), _ts(closed_at or cb_at or res_at or ack_at or received),
@@ -667,6 +665,26 @@ class Generator:
         DailySequence.objects.bulk_create([DailySequence(prefix="GD", day=d, last=v) for d, v in seq.items()],
                                           batch_size=1000)
         self.ds.counts["work_orders"] = count
+
+    # ------------------------------------------------------------------------------------------
+    def deadline_rows(self) -> None:
+        """The deadline rows of every complaint and work order (set-based, as the data migration
+        writes them), each at the level its escalations show (what on-time sweeps recorded)."""
+        from clock.engine import backfill
+        from clock.models import Deadline
+        from complaints.lifecycle import COMPLAINT
+        from workorders.lifecycle import WORK_ORDER
+
+        now = self.anchor  # aware UTC
+        with indexes_dropped(Deadline):
+            n = backfill(COMPLAINT, now=now) + backfill(WORK_ORDER, now=now)
+            with connection.cursor() as cur:
+                cur.execute("""UPDATE clock_deadline d SET level = m.lv FROM (
+                                   SELECT subject_type, subject_id, kind, cycle, max(level) AS lv
+                                   FROM complaints_escalation GROUP BY 1, 2, 3, 4) m
+                               WHERE d.subject_type = m.subject_type AND d.subject_id = m.subject_id
+                                 AND d.kind = m.kind AND d.cycle = m.cycle""")
+        self.ds.counts["deadlines"] = n
 
     # ------------------------------------------------------------------------------------------
     def analyze(self) -> None:

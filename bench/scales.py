@@ -34,6 +34,11 @@ class Scale:
     sweep_crossings: int = 1000
     sweep_growth: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     grade_runs: int = 2
+    # the end-of-working-day instant: deadlines made to fall due at one instant (issue 12)
+    eod_crossings: int = 20_000
+    # catch-up after downtime: complaints received weeks ago with every deadline overdue, and fresh ones
+    catchup_old: int = 9_000
+    catchup_fresh: int = 1_000
 
 
 SCALES = {
@@ -41,13 +46,15 @@ SCALES = {
         name="tiny", customers=1_500, complaints=6_000, open_complaints=600, work_orders=600,
         handlers_per_station=3, crews_per_station=4, account_managers_per_station=2, runs=2,
         intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, crew_think=(0.05, 0.2), list_requests=12,
-        sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1,
+        sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1, eod_crossings=200, catchup_old=90,
+        catchup_fresh=10,
     ),
     "small": Scale(
         name="small", customers=10_000, complaints=50_000, open_complaints=5_000, work_orders=5_000,
         handlers_per_station=6, crews_per_station=10, account_managers_per_station=4, runs=5,
         intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=2, list_requests=40,
-        sweep_crossings=1000, sweep_growth=(1_000, 5_000, 50_000), grade_runs=2,
+        sweep_crossings=1000, sweep_growth=(1_000, 5_000, 50_000), grade_runs=2, eod_crossings=2_000,
+        catchup_old=900, catchup_fresh=100,
     ),
     "full": Scale(
         name="full", customers=200_000, complaints=1_000_000, open_complaints=100_000, work_orders=100_000,

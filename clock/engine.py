@@ -180,11 +180,13 @@ ALIASES = ("dl_type", "dl_kind", "dl_cycle", "dl_station", "dl_policy", "dl_targ
 
 
 def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: datetime | None = None,
-             level_fields: dict[str, str] | None = None) -> int:
+             level_fields: dict[str, str] | None = None, update: bool = False) -> int:
     """Create the deadline rows of existing objects, set-based: one `INSERT … SELECT … ON CONFLICT
     DO NOTHING` per deadline kind (the data migration, the benchmark's loader, tests that write
     objects in bulk). `level_fields`: {kind: column} to take the level reached from (the columns
-    the sweep wrote before the deadline table existed). Returns the rows written."""
+    the sweep wrote before the deadline table existed). `update`: rows that exist take the
+    object's current values (as `sync` does, the level stays), and rows of earlier cycles stop:
+    a set-based `sync` of objects rewritten in bulk. Returns the rows written."""
     from django.apps import apps
 
     model = apps.get_model(lc.model_label)
@@ -222,9 +224,19 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
         sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in cols)}, "
                f"created_at, updated_at) SELECT {picked}, %s, %s FROM ({select_sql}) AS s WHERE 1 = 1 "
                f"ON CONFLICT (subject_type, subject_id, kind, cycle) DO NOTHING")
+        if update:
+            sets = ", ".join(f"{qn(meta.get_field(n).column)} = EXCLUDED.{qn(meta.get_field(n).column)}"
+                             for n in UPDATE_ON_CONFLICT)
+            sql = sql.replace("DO NOTHING", f"DO UPDATE SET {sets}")
         with connection.cursor() as cur:
             cur.execute(sql, [stamp, stamp, *params])  # the stamps come first in the SQL text
             written += max(cur.rowcount, 0)
+        if update and d.cycles and lc.cycle_field:
+            # earlier cycles of the objects stop running
+            Deadline.objects.filter(subject_type=lc.subject_type, kind=d.kind, running=True,
+                                    subject_id__in=qs.filter(**{f"{lc.cycle_field}__gt": 0}).values("pk"),
+                                    cycle__lt=Subquery(model._default_manager.filter(pk=OuterRef("subject_id"))
+                                                       .values(lc.cycle_field)[:1])).update(running=False)
     return written
 
 

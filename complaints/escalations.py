@@ -16,6 +16,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +121,77 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                              "urgent": top >= 3 or any(i.urgent for _s, _e, i in items),
                              "channels": CHANNELS_BY_LEVEL[top]})
     return outbox_write(messages, now=now)
+
+
+def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *, ids: list[int],
+                                 now: datetime) -> int:
+    """`notify_escalations` for PostgreSQL, with no Python per escalation: ONE query joins the new
+    escalations (`ids`) to what each source says of its objects (`DeadlineSource.recipients`: a
+    queryset of pk, label, link, owner, head, am, urgent), fans them out to their recipients by
+    level (SPEC §4, as `recipients_for`) and aggregates per recipient: the top level, the counts,
+    the smallest id, the first DIGEST_LINES lines. Python then formats one message per recipient
+    and the outbox gets ONE insert. `sources`: {subject_type: DeadlineSource}."""
+    from django.db import connection
+
+    from customers.delivery import outbox_write
+
+    managers = sorted(_managers()) if ids_by_level.get(2) else []
+    leaders = sorted(_leadership()) if ids_by_level.get(3) else []
+    infos, params = [], []
+    for subject_type, source in sources.items():
+        qs = source.recipients().filter(pk__in=RawSQL("SELECT subject_id FROM e WHERE subject_type = %s",
+                                                      [subject_type]))
+        sql, p = qs.values("pk", "r_label", "r_link", "r_owner", "r_head", "r_am", "r_urgent").query.sql_with_params()
+        infos.append(f"(SELECT %s AS st, s.* FROM ({sql}) s)")
+        params += [subject_type, *p]
+    query = f"""
+        WITH e AS (SELECT id, subject_type, subject_id, kind, level, due_at FROM complaints_escalation
+                   WHERE id = ANY(%s)),
+        s AS ({" UNION ALL ".join(infos)}),
+        x AS (SELECT e.*, s.r_label AS label, s.r_link AS link, s.r_owner AS owner, s.r_head AS head,
+                     s.r_am AS am, s.r_urgent AS urgent
+              FROM e JOIN s ON s.st = e.subject_type AND s.pk = e.subject_id),
+        r AS (SELECT owner AS uid, x.* FROM x WHERE level < 3 AND owner IS NOT NULL
+              UNION SELECT head, x.* FROM x WHERE level < 3 AND head IS NOT NULL
+              UNION SELECT am, x.* FROM x WHERE level = 2 AND am IS NOT NULL
+              UNION SELECT m, x.* FROM x CROSS JOIN unnest(%s::bigint[]) AS m WHERE level = 2
+              UNION SELECT l, x.* FROM x CROSS JOIN unnest(%s::bigint[]) AS l WHERE level = 3)
+        SELECT uid, max(level), count(*), count(*) FILTER (WHERE level = 1), count(*) FILTER (WHERE level = 2),
+               count(*) FILTER (WHERE level = 3), min(id), bool_or(urgent), min(due_at), min(link),
+               (array_agg(ARRAY[level::text, subject_type, label, kind] ORDER BY level DESC, id))[1:{DIGEST_LINES}]
+        FROM r GROUP BY uid ORDER BY uid"""
+    with connection.cursor() as cur:
+        cur.execute(query, [ids, *params, managers, leaders])
+        rows = cur.fetchall()
+    messages = []
+    with site_language():
+        for uid, top, n, n1, n2, n3, first_id, urgent, due, link, lines in rows:
+            if n == 1:
+                level, subject_type, label, kind = lines[0]
+                subject = _text_line(int(level), subject_type, label, kind)
+                body = _("Deadline %(due)s. Open it to act or acknowledge the escalation.") % {
+                    "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "-"}
+                kind_name = f"escalation.L{level}"
+            else:
+                counts = {1: n1, 2: n2, 3: n3}
+                parts = ", ".join(f"{EscalationLevel(level).label} {c}" for level, c in sorted(counts.items(),
+                                                                                               reverse=True) if c)
+                subject = _("SLA digest: %(n)d new escalations (%(parts)s)") % {"n": n, "parts": parts}
+                text = [_text_line(int(lv), st, lb, kd) for lv, st, lb, kd in lines]
+                if n > DIGEST_LINES:
+                    text.append(_("… and %(n)d more in the escalation inbox") % {"n": n - DIGEST_LINES})
+                body = "\n".join(text)
+                link = "/escalations/"
+                kind_name = "escalation.digest"
+            messages.append({"recipient_id": uid, "kind": kind_name, "dedupe_key": f"escalation:{first_id}",
+                             "subject": subject, "body": body, "link": link, "urgent": top >= 3 or bool(urgent),
+                             "channels": CHANNELS_BY_LEVEL[top]})
+    return outbox_write(messages, now=now)
+
+
+def _text_line(level: int, subject_type: str, label: str, kind: str) -> str:
+    """`_line` from plain values."""
+    return f"[{EscalationLevel(level).label}] {SubjectType(subject_type).label} {label} · {DeadlineKind(kind).label}"
 
 
 # --- the inbox ---------------------------------------------------------------------------------

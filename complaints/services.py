@@ -476,12 +476,12 @@ def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) ->
     c.resolve_due_at, c.resolve_warn_at = _due(c, "resolve", now)
     was_breached = c.resolve_breached
     c.resolve_breached = False  # the new clock starts clean; the timeline keeps the old breach
-    c.resolve_level = c.callback_level = 0  # and escalates again (a new escalation cycle)
+    # and escalates again: the new cycle's deadline rows start at level 0 (clock.engine.sync)
     c.resolved_at = None
     c.callback_due_at = c.callback_warn_at = None
     c.closed_at = None
     _save(c, ["status", "reopen_count", "resolve_started_at", "resolve_due_at", "resolve_warn_at",
-              "resolve_breached", "resolve_level", "callback_level", "resolved_at", "callback_due_at",
+              "resolve_breached", "resolved_at", "callback_due_at",
               "callback_warn_at", "closed_at"])
     _clock(c, now=now, new_cycle=True, moves=[{"kind": "resolve", "what": "reopen", "old_due_at": old,
                                                 "new_due_at": c.resolve_due_at, "by": by, "note": note}])

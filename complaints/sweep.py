@@ -1,32 +1,38 @@
-"""The SLA sweep (`enforce_sla`): raise escalations for every open deadline that crossed a level.
+"""The SLA sweep (`enforce_sla`): raise escalations for every running deadline that crossed a level.
 
-SPEC §4, decided from stored state and `now` only, never from a timer:
+SPEC §4, §10, decided from stored state and `now` only, never from a timer:
 
-- level 1 `warning`  : `<kind>_warn_at` passed (the deadline is still open and not breached);
-- level 2 `breached` : `<kind>_due_at` passed unmet -> the breach flag is set;
-- level 3 `severe`   : still unmet 24 h after the deadline, or at once for a source's
-                       "severe at breach" rows (major / forwarded complaints).
+- level 1 `warning`  : the row's `warn_at` passed (the deadline still runs and is not breached);
+- level 2 `breached` : its `due_at` passed unmet -> the row's and the object's breach flags are set;
+- level 3 `severe`   : still unmet 24 h after the deadline, or at once for "severe at once" rows
+                       (major / forwarded complaints: declared by the lifecycle).
 
-Set-based, and the work follows the crossings, not the open items. Every deadline stores the
-level it has reached (`<kind>_level`, 0..3). For each registered deadline source the sweep takes
-three arms, each walking one small partial index (rows below a level only):
+The sweep reads the deadline table only (`clock.Deadline`: one row per deadline of any object,
+kept in step by the services through `clock.engine.sync`; `running` says the object's status runs
+it, as its lifecycle declares). The work follows the crossings, not the open items: three arms,
+each walking one small partial index of running rows below a level:
 
 - breach  (not flagged, deadline passed): ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING
   RETURNING` writes the escalations of every level between the recorded one and the one reached
-  (a catch-up writes 1, 2 and 3 at once), then ONE UPDATE records the level and sets the flag;
+  (a catch-up writes 1, 2 and 3 at once), ONE UPDATE per deadline kind sets the object's flag
+  column (`ack_breached`, …), then ONE UPDATE records the rows' level and flag;
 - warning (not flagged, level 0, warning time passed) and severe (flagged, level < 3, late): the
   same INSERT, then ONE UPDATE each recording the level.
 
-Each crossed row is written once per sweep; a sweep with nothing new reads a few index pages.
-The unique constraint `complaints_escalation_unique_level` makes a second sweep, a late one or a
-concurrent one write nothing; RETURNING hands back only the rows this sweep inserted, so only
-those produce timeline events and notifications (a concurrent duplicate notifies nobody). All of
-it runs in one transaction, so a sweep after hours of downtime writes the same rows as
-minute-by-minute sweeps would have.
+On PostgreSQL each INSERT also writes the timeline event of every new escalation in the same
+statement (a data-modifying WITH over the RETURNING rows): the sweep only ever INSERTs into the
+escalation and event tables. Notifications: one outbox INSERT for all recipients
+(escalations.notify_escalations). About 15 queries whatever the number of open items.
 
-Deadline sources are registered here (`register`): complaints register theirs below, work
-orders from `workorders/sweep.py` (imported by `WorkordersConfig.ready`), so this module never
-imports a higher app.
+The unique constraint `complaints_escalation_unique_level` over (object, kind, cycle, level)
+makes a second sweep, a late one or a concurrent one write nothing; RETURNING hands back only the
+rows this sweep inserted, so only those produce timeline events and notifications (a concurrent
+duplicate notifies nobody). All of it runs in one transaction, so a sweep after hours of downtime
+writes the same rows as minute-by-minute sweeps would have.
+
+Deadline sources are registered here (`register`): complaints register theirs below (one per
+declared deadline kind), work orders from `workorders/sweep.py` (imported by
+`WorkordersConfig.ready`), so this module never imports a higher app.
 
 Call it from code (benchmarks, shell): `from complaints.sweep import enforce_sla;
 result = enforce_sla(now=None)` -> `SweepResult(counts, duration, queries)`.
@@ -36,18 +42,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Concat, Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from clock.lifecycle import lifecycle
+from clock.lifecycle import lifecycle, lifecycles
 from clock.models import Deadline
 from customers.services import site_language
 
@@ -111,6 +118,10 @@ class DeadlineSource:
     record: Callable[[list[NewEscalation], datetime], None]
     events_model: type[models.Model] | None = None
     events_fk: str = ""
+    # () -> queryset of the objects annotated r_label, r_link, r_owner, r_head, r_am (the account
+    # manager, only for grade A/B customers), r_urgent: `describe` in SQL, for the set-based
+    # notifications (escalations.notify_escalations_set_based)
+    recipients: Callable[[], models.QuerySet] | None = None
     # the escalation's `complaint` is the subject itself (complaint sources)
     complaint_subject: bool = False
 
@@ -170,10 +181,15 @@ class SweepResult:
 # --- the engine ------------------------------------------------------------------------------
 
 def _scope() -> Q:
-    """The deadline rows of the registered sources (every declared kind, normally)."""
+    """The deadline rows of the registered sources: normally every declared kind, then no
+    condition at all (a condition on type and kind would invite the planner to walk the unique
+    index over every row of those kinds instead of the arm's small partial index)."""
     by_type: dict[str, list[str]] = {}
     for src in sources():
         by_type.setdefault(src.subject_type, []).append(src.kind)
+    if {(t, k) for t, kinds in by_type.items() for k in kinds} == {
+            (lc.subject_type, k) for lc in lifecycles() for k in lc.kinds}:
+        return Q()
     q = Q(pk__in=[])
     for subject_type, kinds in sorted(by_type.items()):
         q |= Q(subject_type=subject_type, kind__in=sorted(kinds))
@@ -219,7 +235,7 @@ def _rows(arm: Q):
 def _iso_sql(column: str) -> str:
     """`datetime.isoformat()` of a UTC timestamptz, in SQL (what the Python path writes)."""
     return (f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-            f"extract(microseconds FROM {column})::bigint % 1000000 <> 0 THEN to_char({column} AT TIME ZONE 'UTC', "
+            f"mod(extract(microseconds FROM {column})::bigint, 1000000) <> 0 THEN to_char({column} AT TIME ZONE 'UTC', "
             f"'.US') ELSE '' END || '+00:00'")
 
 
@@ -356,7 +372,7 @@ def _as_datetime(value) -> datetime | None:
 
 
 def _sweep_once(now: datetime, result: SweepResult) -> None:
-    from .escalations import notify_escalations
+    from .escalations import notify_escalations, notify_escalations_set_based
 
     with site_language(), transaction.atomic():
         a = arms(now)
@@ -375,8 +391,14 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
             for level in LEVELS:
                 result.counts[f"{key}.L{int(level)}"] = sum(1 for e in rows if e.level == level)
         if new:
-            result.notifications = notify_escalations(
-                {key: (_REGISTRY[key], rows) for key, rows in by_source.items() if rows}, now=now)
+            by_type = {src.subject_type: src for src in sources()}
+            if connection.vendor == "postgresql" and all(s.recipients for s in by_type.values()):
+                levels = Counter(e.level for e in new)
+                result.notifications = notify_escalations_set_based(by_type, levels, ids=[e.id for e in new],
+                                                                    now=now)
+            else:
+                result.notifications = notify_escalations(
+                    {key: (_REGISTRY[key], rows) for key, rows in by_source.items() if rows}, now=now)
 
 
 def enforce_sla(now: datetime | None = None, *, retries: int = 3) -> SweepResult:
@@ -431,6 +453,16 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
     }
 
 
+def complaint_recipients():
+    """`describe_complaints` in SQL (set-based notifications)."""
+    return Complaint.objects.annotate(
+        r_label=F("number"), r_link=Concat(Value("/complaints/"), F("number"), Value("/"), output_field=models.CharField()),
+        r_owner=F("handler_id"), r_head=F("station__head_id"),
+        r_am=Case(When(grade_at_intake__in=["A", "B"], then=F("customer__account_manager_id")), default=None,
+                  output_field=models.BigIntegerField()),
+        r_urgent=Value(False, output_field=models.BooleanField())).order_by()
+
+
 def escalation_event(e: NewEscalation) -> dict:
     """The note and data of the timeline event of a new escalation (complaints and work orders);
     pages show the note again from the data, in the reader's language (complaints/display.py).
@@ -451,4 +483,4 @@ def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
 for _kind in COMPLAINT.kinds:
     register(DeadlineSource(subject_type=SubjectType.COMPLAINT, kind=_kind, describe=describe_complaints,
                             record=record_complaint_events, events_model=ComplaintEvent, events_fk="complaint_id",
-                            complaint_subject=True))
+                            complaint_subject=True, recipients=complaint_recipients))

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models import BigIntegerField, BooleanField, Case, CharField, F, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf
+
 from complaints.choices import SubjectType
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, escalation_event, register
 
@@ -43,8 +46,21 @@ def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
     ])
 
 
+def work_order_recipients():
+    """`describe_work_orders` in SQL (set-based notifications)."""
+    grade = Coalesce(NullIf(F("grade_at_creation"), Value("")), F("customer__grade"), Value(""))
+    return WorkOrder.objects.alias(r_grade=grade).annotate(
+        r_label=F("number"), r_link=Concat(Value("/crew/"), F("number"), Value("/"), output_field=CharField()),
+        r_owner=F("crew__leader_id"), r_head=F("station__head_id"),
+        r_am=Case(When(Q(r_grade__in=["A", "B"]), then=F("customer__account_manager_id")), default=None,
+                  output_field=BigIntegerField()),
+        r_urgent=Case(When(kind=WorkOrderKind.REPAIR, then=Value(True)), default=Value(False),
+                      output_field=BooleanField())).order_by()
+
+
 _COMMON = {"subject_type": SubjectType.WORK_ORDER, "describe": describe_work_orders,
-           "record": record_work_order_events, "events_model": WorkOrderEvent, "events_fk": "work_order_id"}
+           "record": record_work_order_events, "events_model": WorkOrderEvent, "events_fk": "work_order_id",
+           "recipients": work_order_recipients}
 
 # Which statuses run them is the lifecycle's (workorders/lifecycle.py: arrive before arrival,
 # restore on site), kept in the deadline rows the sweep reads.

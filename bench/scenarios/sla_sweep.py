@@ -16,7 +16,6 @@ import time
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.utils import timezone
 
 from ..report import FAIL, INFO, OK, Figure
@@ -25,29 +24,25 @@ from . import Scenario
 NEW_S = 1.0
 IDLE_S = 0.2
 FLAT_RATIO = 2.0
+EOD_S = 1.2
+EOD_MS_PER_ESCALATION = 0.06
+EOD_FLOOR_RATIO = 3.0
+CATCHUP_S = 4.0
+CATCHUP_IDLE_S = 1.5
 
 
 def _crossings_sql(after):
-    """SQL (and parameters) of every stored warning, deadline and severe (deadline + 24 h) time of
-    open items still ahead of `after`, one row per crossing (column bench_t)."""
-    from complaints.sweep import SEVERE_AFTER, sources
+    """SQL (and parameters) of every warning, deadline and severe (deadline + 24 h) time still
+    ahead of `after` among the running deadline rows (clock.Deadline, what the sweep reads), one
+    row per crossing (column bench_t)."""
+    from complaints.sweep import SEVERE_AFTER
 
-    parts, params = [], []
-    for src in sources():
-        manager = src.model._default_manager
-        querysets = [
-            manager.filter(src.open_q, **{src.breached_field: False, f"{col}__gt": after}).annotate(bench_t=F(col))
-            for col in (src.warn_field, src.due_field)]
-        # level 3: still unmet SEVERE_AFTER after the deadline
-        querysets.append(manager.filter(src.open_q, **{src.breached_field: True,
-                                                       f"{src.due_field}__gt": after - SEVERE_AFTER})
-                         .annotate(bench_t=ExpressionWrapper(F(src.due_field) + SEVERE_AFTER,
-                                                             output_field=DateTimeField())))
-        for qs in querysets:
-            sql, p = qs.values("bench_t").order_by().query.sql_with_params()
-            parts.append(f"({sql})")
-            params += p
-    return " UNION ALL ".join(parts), params
+    sql = ("(SELECT warn_at AS bench_t FROM clock_deadline WHERE running AND NOT breached AND level < 1 "
+           "AND warn_at > %s) UNION ALL "
+           "(SELECT due_at FROM clock_deadline WHERE running AND NOT breached AND due_at > %s) UNION ALL "
+           "(SELECT due_at + %s FROM clock_deadline WHERE running AND breached AND level < 3 AND NOT severe_at_once "
+           "AND due_at > %s)")
+    return sql, [after, after, SEVERE_AFTER, after - SEVERE_AFTER]
 
 
 def next_sweep(after, k: int):
@@ -128,7 +123,9 @@ class SlaSweep(Scenario):
                               details={"escalations": t.result.total, "open": open_count()}))
         new, idle, _ = self.series(ctx, ctx.scale.runs, f"{open_count():,} open")
         figures += [new, idle]
+        figures += self.end_of_day(ctx)
         figures += self.growth(ctx)
+        figures += self.catch_up(ctx)
         if self.clumps:
             seconds = [c[0] for c in self.clumps]
             counts = [c[1] for c in self.clumps]
@@ -140,6 +137,161 @@ class SlaSweep(Scenario):
                                   details={"escalations": counts, "series": [c[2] for c in self.clumps]}))
         return figures
 
+    # --- the end-of-working-day instant -------------------------------------------------------------
+    def end_of_day(self, ctx) -> list[Figure]:
+        """At least `eod_crossings` deadlines fall due at one instant (23:59:59 of a day, as working-day
+        deadlines do) among the open complaints: the resolve deadlines of that many running rows are
+        moved to the instant (rows and complaints alike), a sweep just before it settles everything
+        else, then ONE sweep at the instant is timed. The floor, in the same run: a bare
+        `INSERT … SELECT` of the same number of escalation rows into the same table (same indexes and
+        unique constraint), rolled back."""
+        from datetime import UTC
+
+        from complaints.sweep import enforce_sla
+
+        n = ctx.scale.eod_crossings
+        local = timezone.localtime(self.now + timedelta(days=2))
+        instant = local.replace(hour=23, minute=59, second=59, microsecond=0).astimezone(UTC)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS bench_eod")
+            cur.execute("""CREATE TEMP TABLE bench_eod AS
+                           SELECT id, subject_id, station_id, cycle FROM clock_deadline
+                           WHERE running AND NOT breached AND subject_type = 'complaint' AND kind = 'resolve'
+                             AND due_at > %s ORDER BY due_at LIMIT %s""", [instant, n])
+            before = instant - timedelta(hours=1)
+            cur.execute("UPDATE clock_deadline d SET due_at = %s, warn_at = LEAST(d.warn_at, %s) FROM bench_eod e "
+                        "WHERE d.id = e.id", [instant, before])
+            cur.execute("UPDATE complaints_complaint c SET resolve_due_at = %s, "
+                        "resolve_warn_at = LEAST(c.resolve_warn_at, %s) FROM bench_eod e WHERE c.id = e.subject_id",
+                        [instant, before])
+            cur.execute("SELECT COUNT(*) FROM bench_eod")
+            moved = cur.fetchone()[0]
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE clock_deadline")
+            cur.execute("VACUUM ANALYZE complaints_complaint")
+        enforce_sla(now=instant - timedelta(seconds=1))  # settle everything before the instant (untimed)
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM clock_deadline WHERE running AND NOT breached AND due_at = %s",
+                        [instant])
+            crossing = cur.fetchone()[0]
+        opened = open_count()
+        t = ctx.timed(enforce_sla, now=instant)
+        escalations = t.result.total
+        self.now = instant
+        # the floor: the same number of escalation rows, bare
+        with transaction.atomic(), connection.cursor() as cur:
+            started = time.perf_counter()
+            cur.execute("""
+                INSERT INTO complaints_escalation (created_at, updated_at, subject_type, kind, level, subject_id,
+                                                   complaint_id, station_id, due_at, reason, cycle)
+                SELECT %s, %s, 'complaint', 'resolve', lv.n, e.subject_id, e.subject_id, e.station_id, %s, '',
+                       e.cycle + 100
+                FROM bench_eod e CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) lv
+                ORDER BY e.subject_id, lv.n LIMIT %s
+                ON CONFLICT DO NOTHING""", [instant, instant, instant, escalations])
+            floor = time.perf_counter() - started
+            floor_rows = cur.rowcount
+            transaction.set_rollback(True)
+        per = t.seconds / escalations * 1000 if escalations else float("nan")
+        ratio = t.seconds / floor if floor else float("nan")
+        print(f"    end of a working day: {crossing:,} deadlines at {instant:%Y-%m-%d %H:%M:%S}Z among {opened:,} open "
+              f"({moved:,} moved there): sweep {t.seconds:.3f} s for {escalations:,} escalations "
+              f"({per:.4f} ms each); floor {floor:.3f} s for {floor_rows:,} rows; ratio {ratio:.2f}x", flush=True)
+        details = {"deadlines_at_instant": crossing, "moved": moved, "open": opened, "escalations": escalations,
+                   "floor_rows": floor_rows, "floor_s": floor, "counts": {k: v for k, v in t.result.counts.items() if v}}
+        return [
+            Figure(scenario=self.name, measure=f"end-of-working-day instant: {crossing:,} deadlines at once among "
+                                               f"{opened:,} open, one sweep", unit="s", samples=[t.seconds],
+                   target=f"< {EOD_S:g} s", limit=EOD_S, queries=t.queries, details=details),
+            Figure(scenario=self.name, measure="end-of-working-day instant: per escalation written", unit="ms",
+                   value=per, target=f"<= {EOD_MS_PER_ESCALATION:g} ms",
+                   status=OK if per <= EOD_MS_PER_ESCALATION else FAIL),
+            Figure(scenario=self.name, measure=f"end-of-working-day instant: floor (bare INSERT ... SELECT of "
+                                               f"{floor_rows:,} escalation rows)", unit="s", value=floor,
+                   status=INFO),
+            Figure(scenario=self.name, measure="end-of-working-day instant: sweep / floor", unit="x", value=ratio,
+                   target=f"<= {EOD_FLOOR_RATIO:g}x", status=OK if ratio <= EOD_FLOOR_RATIO else FAIL),
+        ]
+
+    # --- catch-up after downtime ---------------------------------------------------------------------
+    def catch_up(self, ctx) -> list[Figure]:
+        """`catchup_old` complaints received weeks ago with every deadline overdue and nothing
+        escalated (the sweep was down), plus `catchup_fresh` just received: `manage.py enforce_sla`
+        as a whole process (start included), then a second run with nothing new."""
+        import sys
+
+        from django.db.models import Q
+
+        from clock.engine import backfill
+        from complaints.lifecycle import COMPLAINT
+        from complaints.models import Complaint
+        from complaints.sweep import enforce_sla
+
+        at = self.now + timedelta(hours=1)
+        enforce_sla(now=at)  # settle the data set itself at that time (untimed)
+        old, fresh = ctx.scale.catchup_old, ctx.scale.catchup_fresh
+        template = Complaint.objects.filter(status="closed").order_by("id").values_list("id", flat=True).first()
+        meta = Complaint._meta
+        qn = connection.ops.quote_name
+
+        def insert(prefix: str, count: int, received_sql: str) -> None:
+            overrides = {
+                "number": f"'{prefix}' || lpad(g::text, 10, '0')", "received_at": received_sql,
+                "channel": "'phone'", "severity": "'normal'", "status": "'received'", "grade_at_intake": "'C'",
+                "customer_id": "NULL", "repeat_of_id": "NULL", "handler_id": "t.handler_id",
+                "ack_due_at": f"({received_sql}) + interval '24 hours'",
+                "ack_warn_at": f"({received_sql}) + interval '18 hours'",
+                "resolve_due_at": f"({received_sql}) + interval '5 days'",
+                "original_resolve_due_at": f"({received_sql}) + interval '5 days'",
+                "resolve_warn_at": f"({received_sql}) + interval '90 hours'",
+                "resolve_started_at": received_sql, "callback_due_at": "NULL", "callback_warn_at": "NULL",
+                "ack_breached": "false", "resolve_breached": "false", "callback_breached": "false",
+                "acknowledged_at": "NULL", "resolved_at": "NULL", "callback_at": "NULL", "closed_at": "NULL",
+                "paused_at": "NULL", "status_before_pause": "''", "resolved_by_id": "NULL", "reopen_count": "0",
+                "urge_count": "0", "satisfaction": "''", "verified": "NULL", "utility_responsible": "NULL",
+                "resolution": "''", "close_reason": "''", "typical": "false", "version": "1",
+                "created_at": received_sql, "updated_at": received_sql,
+            }
+            cols = [f.column for f in meta.concrete_fields if not f.primary_key]
+            exprs = [overrides.get(c, f"t.{qn(c)}") for c in cols]
+            with connection.cursor() as cur:
+                cur.execute(f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+                            f"SELECT {', '.join(exprs)} FROM {qn(meta.db_table)} t, generate_series(1, %s) g "
+                            f"WHERE t.id = %s", [count, template])
+
+        stamp = at.isoformat()
+        with transaction.atomic():
+            # received 3 weeks ago, a minute apart: every ack and resolve deadline long overdue (L1-L3 each)
+            insert("TB", old, f"'{stamp}'::timestamptz - interval '21 days' + g * interval '1 minute'")
+            insert("TF", fresh, f"'{stamp}'::timestamptz - g * interval '1 second'")
+            rows = backfill(COMPLAINT, Complaint.objects.filter(Q(number__startswith="TB") | Q(number__startswith="TF")),
+                            now=at)
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE clock_deadline")
+            cur.execute("VACUUM ANALYZE complaints_complaint")
+        args = [sys.executable, "manage.py", "enforce_sla", "--now", stamp]
+        first, _rss, out = ctx.child(args, timeout=300)
+        second, _rss2, out2 = ctx.child(args, timeout=300)
+        import json
+
+        log1 = json.loads(out.strip().splitlines()[-1])
+        log2 = json.loads(out2.strip().splitlines()[-1])
+        print(f"    catch-up: {old:,} overdue + {fresh:,} fresh complaints ({rows:,} deadline rows): "
+              f"enforce_sla {first:.2f} s ({log1['escalations']:,} escalations, sweep {log1['duration_ms']:.0f} ms), "
+              f"again {second:.2f} s ({log2['escalations']} escalations, sweep {log2['duration_ms']:.0f} ms)",
+              flush=True)
+        if log2["escalations"]:
+            raise AssertionError(f"a second catch-up run wrote {log2['escalations']} escalations")
+        return [
+            Figure(scenario=self.name, measure=f"catch-up: manage.py enforce_sla, {old:,} complaints overdue for "
+                                               f"weeks + {fresh:,} fresh (process start included)", unit="s",
+                   samples=[first], target=f"< {CATCHUP_S:g} s", limit=CATCHUP_S, queries=log1.get("queries"),
+                   details={"escalations": log1["escalations"], "sweep_ms": log1["duration_ms"]}),
+            Figure(scenario=self.name, measure="catch-up: the second run, nothing new (process start included)",
+                   unit="s", samples=[second], target=f"< {CATCHUP_IDLE_S:g} s", limit=CATCHUP_IDLE_S,
+                   queries=log2.get("queries"), details={"sweep_ms": log2["duration_ms"]}),
+        ]
+
     # --- growth: the same measure at several open counts ----------------------------------------
     def growth(self, ctx) -> list[Figure]:
         from complaints.sweep import enforce_sla
@@ -149,12 +301,13 @@ class SlaSweep(Scenario):
         out = []
         with connection.cursor() as cur:
             cur.execute("CREATE TEMP TABLE bench_parked (id bigint PRIMARY KEY, status varchar(20))")
-            # Reshaping rewrites up to 900,000 rows: the complaint indexes that back no constraint
+            cur.execute("CREATE TEMP TABLE bench_touched (id bigint PRIMARY KEY)")
+            # Reshaping rewrites up to 900,000 rows: the complaint (and deadline) indexes that back no constraint
             # are dropped before it and built again after it, so every sweep below is measured
             # with all of the product's indexes in place, as in production.
             cur.execute("""
                 SELECT i.indexname, i.indexdef FROM pg_indexes i
-                WHERE i.tablename = 'complaints_complaint' AND i.schemaname = current_schema()
+                WHERE i.tablename IN ('complaints_complaint', 'clock_deadline') AND i.schemaname = current_schema()
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""")
             self.index_defs = cur.fetchall()
         for target in sorted(ctx.scale.sweep_growth):
@@ -188,10 +341,17 @@ class SlaSweep(Scenario):
     def set_open(self, ctx, target: int) -> int:
         """Make `target` complaints open: park (close) surplus open ones, bring parked ones back,
         and beyond that reopen closed ones with a new resolve clock (as a reopen does)."""
+        from django.db.models.expressions import RawSQL
+
+        from clock.engine import backfill
+        from complaints.lifecycle import COMPLAINT
+        from complaints.models import Complaint
+
         current = open_count()
         with transaction.atomic(), connection.cursor() as cur:
             for name, _definition in self.index_defs:
                 cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+            cur.execute("TRUNCATE bench_touched")
             if current > target:
                 cur.execute("""
                     WITH surplus AS (
@@ -200,37 +360,47 @@ class SlaSweep(Scenario):
                         ORDER BY id LIMIT %s)
                     INSERT INTO bench_parked SELECT id, status FROM surplus ON CONFLICT DO NOTHING""",
                             [current - target])
-                cur.execute("UPDATE complaints_complaint c SET status = 'closed' FROM bench_parked p "
-                            "WHERE c.id = p.id AND c.status <> 'closed'")
+                cur.execute("WITH u AS (UPDATE complaints_complaint c SET status = 'closed' FROM bench_parked p "
+                            "WHERE c.id = p.id AND c.status <> 'closed' RETURNING c.id) "
+                            "INSERT INTO bench_touched SELECT id FROM u ON CONFLICT DO NOTHING")
             elif current < target:
                 cur.execute("SELECT COUNT(*) FROM bench_parked")
                 parked = cur.fetchone()[0]
                 if parked:
                     cur.execute("""
                         WITH back AS (DELETE FROM bench_parked WHERE id IN (
-                            SELECT id FROM bench_parked ORDER BY id DESC LIMIT %s) RETURNING id, status)
-                        UPDATE complaints_complaint c SET status = back.status FROM back WHERE c.id = back.id""",
+                            SELECT id FROM bench_parked ORDER BY id DESC LIMIT %s) RETURNING id, status),
+                        u AS (UPDATE complaints_complaint c SET status = back.status FROM back WHERE c.id = back.id
+                              RETURNING c.id)
+                        INSERT INTO bench_touched SELECT id FROM u ON CONFLICT DO NOTHING""",
                                 [target - current])
                     current = open_count()
                 if current < target:
                     # reopened: a new resolve clock from now, deadlines spread over 1..10 days
                     # ahead (to the second, so crossings arrive one by one), warning at 0.75
                     cur.execute("""
-                        UPDATE complaints_complaint SET status = 'acknowledged', reopen_count = reopen_count + 1,
+                        WITH u AS (UPDATE complaints_complaint SET status = 'acknowledged', reopen_count = reopen_count + 1,
                             resolve_started_at = %s,
                             resolve_due_at = %s + (86400 + (id * 7919) %% 777600) * interval '1 second',
                             resolve_warn_at = %s + (86400 + (id * 7919) %% 777600) * interval '0.75 second',
-                            resolve_breached = false, resolve_level = 0, callback_level = 0,
+                            resolve_breached = false,
                             callback_due_at = NULL, callback_warn_at = NULL,
                             closed_at = NULL
                         WHERE id IN (SELECT id FROM complaints_complaint WHERE status = 'closed'
-                                     AND id NOT IN (SELECT id FROM bench_parked) ORDER BY id DESC LIMIT %s)""",
+                                     AND id NOT IN (SELECT id FROM bench_parked) ORDER BY id DESC LIMIT %s)
+                        RETURNING id)
+                        INSERT INTO bench_touched SELECT id FROM u ON CONFLICT DO NOTHING""",
                                 [self.now, self.now, self.now, target - current])
+            # the deadline rows of the rewritten complaints follow them, set-based (as the services'
+            # sync does one by one); a reopened one's new resolve clock is a new cycle at level 0
+            backfill(COMPLAINT, Complaint.objects.filter(pk__in=RawSQL("SELECT id FROM bench_touched", [])),
+                     now=self.now, update=True)
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for _name, definition in self.index_defs:
                 cur.execute(definition)
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE complaints_complaint")
+            cur.execute("VACUUM ANALYZE clock_deadline")
         return open_count()
 

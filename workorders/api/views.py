@@ -17,10 +17,10 @@ from complaints.models import Complaint
 from servicecenter.exceptions import StaleVersion, ValidationFailed
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
-from ..lifecycle import WORK_ORDER
 from .. import selectors, services
 from ..filters import WorkOrderFilterSet
 from ..idempotency import HEADER, Answer, run_once, run_step, stored_key_id
+from ..lifecycle import WORK_ORDER
 from ..models import WorkOrder, WorkOrderPhoto
 from . import serializers as s
 
