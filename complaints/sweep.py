@@ -346,8 +346,12 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
     """The breach arm: ONE UPDATE per deadline kind sets the object's breach flag column
     (`ack_breached`, …: SPEC §2's fields, kept in step with the rows), before the rows record
     their level (the same lock order as the services: the object, then its deadline rows)."""
-    out = {}
+    out = {src.key: 0 for src in sources()}
+    # which kinds have breaches at all (one walk of the breach index; usually none)
+    present = set(_rows(arm).order_by().values_list("subject_type", "kind").distinct())
     for src in sources():
+        if (src.subject_type, src.kind) not in present:
+            continue
         ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).values("subject_id")
         out[src.key] = src.model._default_manager.filter(pk__in=ids).update(**{src.breached_field: True})
     return out
