@@ -90,7 +90,8 @@ def sync(obj, *, subject_type: str, now: datetime | None = None, new_cycle: bool
     return obj._clock_rows
 
 
-def _upsert(rows: list[dict]) -> list[dict]:
+def _values(rows: list[dict]) -> tuple[str, list]:
+    """`INSERT INTO clock_deadline (…) VALUES (…), …` of plain row dicts, and its parameters."""
     meta = Deadline._meta
     qn = connection.ops.quote_name
     fields = [meta.get_field(name) for name in UPSERT_FIELDS]
@@ -99,10 +100,16 @@ def _upsert(rows: list[dict]) -> list[dict]:
     params = []
     for row in rows:
         params += [f.get_db_prep_save(row[f.name], connection) for f in fields]
+    return f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES {', '.join([one] * len(rows))}", params
+
+
+def _upsert(rows: list[dict]) -> list[dict]:
+    meta = Deadline._meta
+    qn = connection.ops.quote_name
+    insert, params = _values(rows)
     sets = ", ".join(f"{qn(meta.get_field(n).column)} = EXCLUDED.{qn(meta.get_field(n).column)}"
                      for n in UPDATE_ON_CONFLICT)
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES {', '.join([one] * len(rows))} "
-           f"ON CONFLICT (subject_type, subject_id, kind, cycle) DO UPDATE SET {sets} "
+    sql = (f"{insert} ON CONFLICT (subject_type, subject_id, kind, cycle) DO UPDATE SET {sets} "
            f"RETURNING {', '.join(qn(n) for n in ROW_FIELDS)}")
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -274,16 +281,18 @@ def write_new(obj, *, subject_type: str, also: Iterable[models.Model] = (), now:
             batches[-1][1].append(instance)
         else:
             batches.append((type(instance), [instance]))
-    if rows:
-        batches.append((Deadline, [Deadline(**row) for row in rows]))
-    if connection.vendor == "postgresql" and len(batches) > 1:
-        parts = [_insert_sql(model, objs) for model, objs in batches]
+    if connection.vendor == "postgresql" and batches and rows:
+        parts = [_insert_sql(model, objs) for model, objs in batches] + [_values(rows)]
         sql = "WITH " + ", ".join(f"w{i} AS ({s})" for i, (s, _p) in enumerate(parts[:-1])) + " " + parts[-1][0]
         with connection.cursor() as cur:
             cur.execute(sql, [p for _s, params in parts for p in params])
     else:
         for model, objs in batches:
             model._default_manager.bulk_create(objs)
+        if rows:
+            sql, params = _values(rows)
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
     obj._clock_rows = _ordered(lc, [{k: r[k] for k in ROW_FIELDS} for r in rows])
     return obj._clock_rows
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from clock.engine import sync
 from clock.lifecycle import lifecycles
 from complaints.lifecycle import COMPLAINT
-from complaints.models import Complaint, ExtensionRequest, PauseSegment
+from complaints.models import Complaint, ExtensionRequest
 from complaints.sweep import _rows, arms
-from tests.complaints.factories import ComplaintFactory
+from tests.complaints.test_lifecycle_api import make as complaint_in  # a complaint in a given status
 from tests.workorders.factories import WorkOrderFactory
 from workorders.lifecycle import WORK_ORDER
 from workorders.models import WorkOrder
@@ -37,21 +37,6 @@ COMPLAINT_BODIES = {
 # the roles of the test users (tests/conftest.py); account managers and crews see no complaints
 ROLES = ["counter", "handler", "manager", "crew"]
 COMPLAINT_VISIBLE = {"counter", "handler", "manager"}
-
-
-def complaint_in(status, station, users):
-    traits = {"received": {}, "acknowledged": {"acknowledged": True}, "paused": {"acknowledged": True},
-              "resolved": {"resolved": True}, "closed": {"closed": True}}[status]
-    targets = {"policy": "test", "ack": [24, "hours"], "resolve": [5, "workdays"], "callback": [1, "workdays"],
-               "warning_fraction": "0.75"}
-    c = ComplaintFactory(station=station, sla_targets=targets, **traits)
-    if status == "paused":
-        now = timezone.now()
-        PauseSegment.objects.create(complaint=c, started_at=now - timedelta(hours=1), reason="x",
-                                    paused_by=users["handler"])
-        Complaint.objects.filter(pk=c.pk).update(status="paused", status_before_pause="acknowledged",
-                                                 paused_at=now - timedelta(hours=1))
-    return Complaint.objects.get(pk=c.pk)
 
 
 def expected(lc, status, action, role, *, visible):
