@@ -97,9 +97,14 @@ def _values(rows: list[dict]) -> tuple[str, list]:
     fields = [meta.get_field(name) for name in UPSERT_FIELDS]
     cols = ", ".join(qn(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # plain values go to the driver as they are (aware datetimes, str, int, bool); only the JSON
+    # target needs the field's adaptation (a per-field get_db_prep_save costs intake CPU)
+    target = meta.get_field("target")
+    prep = connection.vendor != "postgresql"
     params = []
     for row in rows:
-        params += [f.get_db_prep_save(row[f.name], connection) for f in fields]
+        params += [(f.get_db_prep_save(row[f.name], connection) if prep or f is target else row[f.name])
+                   for f in fields]
     return f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES {', '.join([one] * len(rows))}", params
 
 
