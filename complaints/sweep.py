@@ -352,8 +352,21 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
     for src in sources():
         if (src.subject_type, src.kind) not in present:
             continue
-        ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).values("subject_id")
-        out[src.key] = src.model._default_manager.filter(pk__in=ids).update(**{src.breached_field: True})
+        ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).order_by().values("subject_id")
+        if connection.vendor == "postgresql":
+            # `= ANY(ARRAY(subquery))`: the ids are read once and the objects found by primary key.
+            # (`IN (subquery)` lets the planner, which cannot know that the breach arm's rows are
+            # few, hash-join them against a sequential scan of every object.)
+            meta = src.model._meta
+            qn = connection.ops.quote_name
+            inner, params = ids.query.sql_with_params()
+            field = meta.get_field(src.breached_field)
+            with connection.cursor() as cur:
+                cur.execute(f"UPDATE {qn(meta.db_table)} SET {qn(field.column)} = true "
+                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner}))", params)
+                out[src.key] = cur.rowcount
+        else:
+            out[src.key] = src.model._default_manager.filter(pk__in=ids).update(**{src.breached_field: True})
     return out
 
 
