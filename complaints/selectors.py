@@ -161,7 +161,7 @@ def station_queue(*, user, station_id: int | None, limit: int = 200) -> tuple[li
     complaints, nearest running deadline first). Two queries, each over the station/status index."""
     from django.db.models import F
 
-    from .choices import OPEN_STATUSES
+    from .lifecycle import OPEN_STATUSES
 
     due, kind = next_deadline()
     qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES)
@@ -179,7 +179,7 @@ def station_late(*, user, station_id: int | None, now, limit: int = 50) -> list[
     """The station's open complaints that are late (a deadline breached or already past)."""
     from django.db.models import F
 
-    from .choices import OPEN_STATUSES
+    from .lifecycle import OPEN_STATUSES
     from .filters import breached_q
 
     due, kind = next_deadline()
