@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.delivery import outbox_write
-from customers.selectors import user_station_id
+from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
 from customers.services import next_number, notify, site_language
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
@@ -156,11 +157,14 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         received_at = now  # a counter complaint is received now
     elif received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("received_at", _("The time of receipt cannot be in the future."))
+    elif received_at < now - settings.RECEIVED_AT_MAX_AGE:
+        raise ValidationFailed("received_at", _("The time of receipt is more than %(days)d days ago.")
+                               % {"days": settings.RECEIVED_AT_MAX_AGE.days})
 
     own_station = None if sees_all_stations(by) else user_station_id(by)
     if customer is not None:
         if own_station is not None and customer.station_id != own_station:
-            raise ValidationFailed("customer", _("This customer belongs to another supply station."))
+            raise ValidationFailed("customer", NO_SUCH_CUSTOMER)
         station_id = customer.station_id
         station = customer.station
     else:

@@ -31,6 +31,7 @@ from customers.choices import Grade
 from customers.models import SupplyStation
 from customers.selectors import user_station_id
 from servicecenter.exceptions import ValidationFailed
+from servicecenter.inputs import parse_date_param
 from servicecenter.roles import COUNTER, HANDLER, has_role, sees_all_stations
 
 from . import figures as fig
@@ -74,10 +75,7 @@ def can_read_summary(user) -> bool:
 
 
 def _parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(field, "Enter a date as YYYY-MM-DD.")
+    return parse_date_param(value, field)
 
 
 def parse_filters(*, user, params) -> SummaryFilters:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servicecenter.security.SecureCookiesMiddleware",  # signin: Secure cookies over HTTPS
     "csp.middleware.CSPMiddleware",  # signin: content security policy
+    "servicecenter.inputs.BadInputMiddleware",  # badinput: NUL, oversized bodies, before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -302,6 +303,12 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- product settings ---------------------------------------------------------------------
 REPEAT_WINDOW = env_duration("REPEAT_WINDOW", "30 days")
+# Bad input (servicecenter/inputs.py): a phone call or letter received at most this long ago; a
+# request body longer than MAX_REQUEST_BYTES is refused by its length, before it is read; a photo
+# of more pixels than PHOTO_MAX_PIXELS is refused when decoded.
+RECEIVED_AT_MAX_AGE = env_duration("RECEIVED_AT_MAX_AGE", "365 days")
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)
 QUIET_HOURS = env_str("QUIET_HOURS", "22:00-07:30")
 
 # =================================================================================================

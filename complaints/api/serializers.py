@@ -3,8 +3,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework import serializers
 
-from customers.models import Customer, SupplyStation
+from customers.api.fields import ScopedCustomerField
+from customers.models import SupplyStation
 from servicecenter.api import FieldsBuiltOnce
+from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
 from ..calendar import get_categories
 from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction
@@ -57,8 +59,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 class ComplaintCreateInputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=ComplaintChannel.choices)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.select_related("station"),
-                                                  required=False, allow_null=True)
+    customer = ScopedCustomerField(required=False, allow_null=True)
     complainant_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
@@ -66,16 +67,16 @@ class ComplaintCreateInputSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=ComplaintSeverity.choices, required=False,
                                        default=ComplaintSeverity.NORMAL)
     description = serializers.CharField(max_length=MAX_DESCRIPTION)
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = DateTimeField(required=False, allow_null=True)
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all(), required=False,
                                            allow_null=True)
     acknowledge_now = serializers.BooleanField(required=False, default=False)
-    ack_note = serializers.CharField(required=False, allow_blank=True, default="")
+    ack_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class AcknowledgeInputSerializer(serializers.Serializer):
     how = serializers.ChoiceField(choices=AckHow.choices, default=AckHow.PHONE)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class ReasonInputSerializer(serializers.Serializer):
@@ -83,29 +84,29 @@ class ReasonInputSerializer(serializers.Serializer):
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class RequestExtensionInputSerializer(serializers.Serializer):
-    requested_due_at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    requested_due_at = DateTimeField()
+    reason = serializers.CharField(max_length=MAX_NOTE)
 
 
 class ApproveExtensionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField(default=True)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    due_at = DateTimeField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class ResolveInputSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=MAX_TEXT)
     verified = serializers.BooleanField(allow_null=False)
     utility_responsible = serializers.BooleanField(allow_null=False)
 
 
 class CallbackInputSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class AssignInputSerializer(serializers.Serializer):

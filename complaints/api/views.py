@@ -32,7 +32,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data, status=code)
 
     def _input(self, serializer_class):
-        ser = serializer_class(data=self.request.data)
+        ser = serializer_class(data=self.request.data, context={"request": self.request})
         ser.is_valid(raise_exception=True)
         return ser.validated_data
 

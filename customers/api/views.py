@@ -1,5 +1,4 @@
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -98,7 +97,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        note = get_object_or_404(self.get_queryset(), pk=pk)
+        note = self.get_object()
         if note.read_at is None:
             notification_mark_read(user=request.user, ids=[note.pk])
             note.refresh_from_db()

@@ -110,7 +110,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(request=s.WorkOrderCreateInputSerializer, responses={201: s.WorkOrderSerializer},
                    parameters=[IDEMPOTENCY_PARAM])
     def create(self, request, *args, **kwargs):
-        data = s.WorkOrderCreateInputSerializer(data=request.data)
+        data = s.WorkOrderCreateInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         complaint = None
