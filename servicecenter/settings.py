@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "servicecenter.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "servicecenter.schema.AutoSchema",  # nullable/blank read-only fields told
     "EXCEPTION_HANDLER": "servicecenter.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every operation lists the error answers it can give (servicecenter/schema.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "servicecenter.schema.postprocess_error_responses"],
 }
 
 # --- Celery -------------------------------------------------------------------------------

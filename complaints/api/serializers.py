@@ -1,6 +1,7 @@
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.api.fields import ScopedCustomerField
@@ -9,7 +10,7 @@ from servicecenter.api import FieldsBuiltOnce
 from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
 from ..calendar import get_categories
-from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction
+from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction, SlaState
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 from ..services import MAX_DESCRIPTION
 from ..sla import sla_state
@@ -52,6 +53,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
     def get_sla_state(self, obj) -> str:
         now = self.context.get("now") or timezone.now()
         return sla_state(obj, now)

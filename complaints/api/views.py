@@ -120,14 +120,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._act(services.complaint_mark_typical, s.MarkTypicalInputSerializer)
 
     @extend_schema(responses=s.ComplaintEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request, pk=None):
         complaint = self.get_object()
         page = self.paginate_queryset(selectors.complaint_events(complaint=complaint))
         return self.get_paginated_response(s.ComplaintEventSerializer(page, many=True).data)
 
     @extend_schema(responses=s.ComplaintEscalationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def escalations(self, request, pk=None):
         complaint = self.get_object()
         qs = selectors.complaint_escalations(complaint=complaint).select_related("station")

@@ -10,6 +10,7 @@ from servicecenter.roles import ADMIN, MANAGER, has_role
 from .. import selectors, services
 from ..filters import CustomerFilterSet
 from ..inbox import notification_list, notification_mark_read, notification_unread_count
+from ..models import Notification
 from .serializers import (
     ConsumptionRecordSerializer,
     ConsumptionUpsertSerializer,
@@ -69,8 +70,11 @@ class CustomerViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save()
 
-    @extend_schema(request=ConsumptionUpsertSerializer, responses=ConsumptionRecordSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="consumption")
+    @extend_schema(methods=["GET"], responses=ConsumptionRecordSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ConsumptionUpsertSerializer, responses=inline_serializer(
+        "ConsumptionUpsertAnswer", {"changed": drf_serializers.IntegerField(),
+                                    "rows": ConsumptionRecordSerializer(many=True)}))
+    @action(detail=True, methods=["get", "post"], url_path="consumption", pagination_class=None, filter_backends=[])
     def consumption(self, request, pk=None):
         """GET: the customer's monthly consumption. POST {rows: [...]} upserts rows (managers)."""
         customer = self.get_object()
@@ -90,6 +94,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The signed-in user's own in-app notifications, newest first."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset reads the user's own
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):

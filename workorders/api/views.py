@@ -227,9 +227,10 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def cancel(self, request, pk=None):
         return self._action(request, pk, "cancel")
 
-    @extend_schema(request={"multipart/form-data": s.WorkOrderPhotoInputSerializer},
+    @extend_schema(methods=["GET"], responses=s.WorkOrderPhotoSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": s.WorkOrderPhotoInputSerializer},
                    responses={201: s.WorkOrderPhotoSerializer}, parameters=[IDEMPOTENCY_PARAM])
-    @action(detail=True, methods=["get", "post"], url_path="photos")
+    @action(detail=True, methods=["get", "post"], url_path="photos", pagination_class=None, filter_backends=[])
     def photos(self, request, pk=None):
         """GET the order's photos; POST multipart `photo` (JPEG/PNG/HEIC ≤ 10 MB, ≤ 10 per order)."""
         order = self.get_object()
@@ -256,7 +257,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._respond(answer)
 
     @extend_schema(responses=s.WorkOrderEventSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="events")
+    @action(detail=True, methods=["get"], url_path="events", pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         order = self.get_object()
         return Response(s.WorkOrderEventSerializer(order.events.select_related("actor"), many=True).data)
