@@ -8,6 +8,8 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from customers.privacy import mask_phone
+
 from .models import ReportSnapshot
 
 # section key -> (title, [(field, column title)]); the summary is a two-column table.
@@ -63,12 +65,27 @@ SUMMARY_LABELS = [
 ]
 
 
+# A text cell starting with one of these would run as a formula in a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns whose values are phone numbers: masked in every export (SPEC §13).
+PHONE_COLUMNS = frozenset({"phone"})
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else ""
     return value
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value):
+    """A CSV cell that a spreadsheet shows as the text it is: a leading ' before =, +, -, @, tab or CR."""
+    return "'" + value if is_formula_like(value) else value
 
 
 def tables(snapshot: ReportSnapshot) -> list[tuple[str, list[str], list[list]]]:
@@ -79,7 +96,8 @@ def tables(snapshot: ReportSnapshot) -> list[tuple[str, list[str], list[list]]]:
             [[str(label), _cell(summary.get(key))] for key, label in SUMMARY_LABELS])]
     for key, title, columns in SECTIONS:
         out.append((str(title), [str(c) for _f, c in columns],
-                    [[_cell(row.get(f)) for f, _c in columns] for row in data.get(key, [])]))
+                    [[_cell(mask_phone(row.get(f)) if f in PHONE_COLUMNS else row.get(f)) for f, _c in columns]
+                     for row in data.get(key, [])]))
     return out
 
 
@@ -95,9 +113,9 @@ def to_csv(snapshot: ReportSnapshot) -> bytes:
     writer.writerow([title_line(snapshot)])
     for title, header, rows in tables(snapshot):
         writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_safe(title)])
+        writer.writerow([csv_safe(c) for c in header])
+        writer.writerows([[csv_safe(v) for v in row] for row in rows])
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
@@ -124,6 +142,9 @@ def to_xlsx(snapshot: ReportSnapshot) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in rows:
             ws.append(row)
+            for cell, value in zip(ws[ws.max_row], row, strict=False):
+                if is_formula_like(value):
+                    cell.data_type = "s"  # text, never a formula
         ws.freeze_panes = "A2"
         for idx, col in enumerate(header, start=1):
             values = [col] + [r[idx - 1] for r in rows]

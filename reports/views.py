@@ -22,7 +22,7 @@ from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
 
 from . import exports, selectors
-from .models import ReportSnapshot
+from .models import ExportRecord, ReportSnapshot
 
 
 def _category_options() -> list:
@@ -197,7 +197,11 @@ def report_detail(request, pk: int):
     return render(request, "reports/report_detail.html", {"report": snap, "tables": exports.tables(snap)})
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+def _download(content: bytes, content_type: str, name: str, *, request, snap, fmt: str) -> HttpResponse:
+    """The file, after recording who exported what (SPEC §13)."""
+    ExportRecord.objects.create(user=request.user, username=request.user.get_username(), report=snap, format=fmt,
+                                what=f"{exports.title_line(snap)} (#{snap.pk})"[:200],
+                                address=request.META.get("REMOTE_ADDR") or None)
     resp = HttpResponse(content, content_type=content_type)
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
@@ -209,11 +213,12 @@ def report_xlsx(request, pk: int):
     snap = get_object_or_404(ReportSnapshot, pk=pk)
     return _download(exports.to_xlsx(snap),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     exports.filename(snap, "xlsx"))
+                     exports.filename(snap, "xlsx"), request=request, snap=snap, fmt="xlsx")
 
 
 @login_required
 def report_csv(request, pk: int):
     _manager_only(request)
     snap = get_object_or_404(ReportSnapshot, pk=pk)
-    return _download(exports.to_csv(snap), "text/csv; charset=utf-8", exports.filename(snap, "csv"))
+    return _download(exports.to_csv(snap), "text/csv; charset=utf-8", exports.filename(snap, "csv"),
+                     request=request, snap=snap, fmt="csv")

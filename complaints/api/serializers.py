@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from customers.api.fields import ScopedCustomerField
 from customers.models import SupplyStation
+from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
 from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
@@ -29,7 +30,9 @@ class CachedCategoryField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerializer):
+    phone_fields = ("complainant_phone",)
+
     customer_account_no = serializers.CharField(source="customer.account_no", read_only=True, default=None)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)

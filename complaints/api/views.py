@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from customers.privacy import mask_phones_in_list
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
 
 from .. import selectors, services
@@ -25,7 +26,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return selectors.complaint_list(user=self.request.user)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
+        return {**super().get_serializer_context(), "now": timezone.now(), "mask_phones": mask_phones_in_list(self)}
 
     def _answer(self, complaint, code=status.HTTP_200_OK):
         complaint = selectors.complaint_get(user=self.request.user, pk=complaint.pk)

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from servicecenter.roles import sees_all_stations
 
 from ..models import ConsumptionRecord, Customer, Notification, SupplyStation
+from ..privacy import MaskedPhones
 from ..selectors import user_station_id
 
 User = get_user_model()
@@ -28,7 +29,9 @@ class SupplyStationSerializer(serializers.ModelSerializer):
         return data
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(MaskedPhones, serializers.ModelSerializer):
+    phone_fields = ("phone",)
+
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all())
     account_manager = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(),
                                                    required=False, allow_null=True)

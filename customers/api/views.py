@@ -11,6 +11,7 @@ from .. import selectors, services
 from ..filters import CustomerFilterSet
 from ..inbox import notification_list, notification_mark_read, notification_unread_count
 from ..models import Notification
+from ..privacy import mask_phones_in_list
 from .serializers import (
     ConsumptionRecordSerializer,
     ConsumptionUpsertSerializer,
@@ -61,6 +62,9 @@ class CustomerViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.customer_list(user=self.request.user).order_by("account_no")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "mask_phones": mask_phones_in_list(self)}
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from customers.api.fields import ScopedCustomerField
 from customers.models import SupplyStation
+from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
 from servicecenter.inputs import DateTimeField, FiniteFloatField
 
@@ -62,8 +63,10 @@ STEP_FIELDS = [
 ]
 
 
-class WorkOrderCrewSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class WorkOrderCrewSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerializer):
     """What a crew member sees: the job, and of the customer only name, address and phone."""
+
+    phone_fields = ("customer_phone", "contact_phone")
 
     station = serializers.SlugRelatedField(slug_field="code", read_only=True)
     crew = serializers.SlugRelatedField(slug_field="name", read_only=True)

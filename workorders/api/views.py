@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints.models import Complaint
+from customers.privacy import mask_phones_in_list
 from servicecenter.exceptions import StaleVersion, ValidationFailed
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
@@ -84,6 +85,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return qs.prefetch_related(
             Prefetch("photos", queryset=WorkOrderPhoto.objects.select_related("uploaded_by"))
         ).select_related("created_by").order_by("-created_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "mask_phones": mask_phones_in_list(self)}
 
     def get_serializer_class(self):
         if selectors.is_crew_only(self.request.user):

@@ -1,0 +1,45 @@
+"""Personal data (SPEC §13): phone numbers in lists and exports are masked (138****8000) for the
+roles that do not work with them. Counter staff, handlers, account managers and crews call
+customers and complainants; managers and administrators read lists, dashboards and exports and
+see a phone in full only on the detail page of the one customer, complaint or order."""
+
+from __future__ import annotations
+
+from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, CREW, HANDLER, has_role
+
+PHONE_ROLES = (COUNTER, HANDLER, ACCOUNT_MANAGER, CREW)
+
+
+def mask_phone(value) -> str:
+    """'13800138000' -> '138****8000'; a short number keeps at most its last two digits."""
+    text = str(value or "")
+    if not text:
+        return text
+    if len(text) >= 8:
+        return text[:3] + "****" + text[-4:]
+    return "*" * max(len(text) - 2, 1) + text[-2:] if len(text) > 2 else "*" * len(text)
+
+
+def shows_phones(user) -> bool:
+    """Whether lists show this user phone numbers in full."""
+    return has_role(user, *PHONE_ROLES)
+
+
+def mask_phones_in_list(view) -> bool:
+    """For an API viewset: a list answered to a user whose role does not work with phones."""
+    request = getattr(view, "request", None)
+    return getattr(view, "action", None) == "list" and request is not None and not shows_phones(request.user)
+
+
+class MaskedPhones:
+    """Serializer mixin: the `phone_fields` are masked when the context says `mask_phones`."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_phones"):
+            for name in self.phone_fields:
+                if data.get(name):
+                    data[name] = mask_phone(data[name])
+        return data
