@@ -173,7 +173,7 @@ class ExportRecord(models.Model):
     report = models.ForeignKey(ReportSnapshot, verbose_name=_("report"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="exports")
     format = models.CharField(_("format"), max_length=10)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
