@@ -53,7 +53,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, show_station=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [
-            (cls.name, [(item.code, item.name) for item in items]) for cls, items in category_tree()]
+            (cls.label, [(item.code, item.label) for item in items]) for cls, items in category_tree()]
         if not show_station:
             del self.fields["station"]
 

@@ -178,7 +178,7 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         complainant_name = ""
     else:
         if customer is not None:
-            complainant_name = complainant_name or customer.contact_name or customer.name
+            complainant_name = complainant_name or customer.default_complainant
             complainant_phone = complainant_phone or customer.phone
         if not complainant_name:
             raise ValidationFailed("complainant_name", _("Enter the complainant's name, or mark it anonymous."))

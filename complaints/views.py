@@ -121,7 +121,8 @@ def counter_preview(request):
 def receipt(request, number):
     """The printable receipt (A4 or 80 mm): ticket number, deadlines, service-center contacts."""
     complaint = selectors.complaint_get(user=request.user, number=number)
-    return render(request, "complaints/receipt.html", {"c": complaint})
+    paper = request.GET.get("paper", "")
+    return render(request, "complaints/receipt.html", {"c": complaint, "paper": paper if paper in ("a4", "80mm") else ""})
 
 
 @login_required

@@ -324,7 +324,8 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
     summary["repeat"] = {"repeat": summary["totals"]["repeat"], "all": summary["totals"]["complaints"],
                          "rate": fig.rate(summary["totals"]["repeat"], summary["totals"]["complaints"])}
 
-    station_ids = sorted(set(by_station) | set(open_rows), key=lambda i: stations[i].code)
+    # every station (the filtered one only, with a station filter), zeros included
+    station_ids = sorted([f.station.id] if f.station else stations, key=lambda i: stations[i].code)
     summary["by_station"] = []
     for sid in station_ids:
         entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}

@@ -216,7 +216,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Apache ECharts' release files come from its npm package (package.json; `make install` runs
+# `npm ci`): served as static/echarts/echarts.min.js, never from a CDN, never copied in here.
+ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([("echarts", ECHARTS_DIST)] if ECHARTS_DIST.is_dir() else [])
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
