@@ -19,7 +19,8 @@ $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml node_modules/.package-lo
 
 # Apache ECharts' release files (the dashboard's charts) from the npm registry: package.json
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	@if command -v npm >/dev/null; then npm ci --omit=dev --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the dashboard's charts (Apache ECharts) stay missing until it is installed"; fi
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[test]'

@@ -69,6 +69,9 @@ def escalation_inbox(request):
     if not _visible(request.user):
         raise Http404
     params = request.GET.copy()
+    for key in ("station", "level", "kind"):  # an empty choice ("all") is no filter
+        if key in params and not any(params.getlist(key)):
+            del params[key]
     if "acknowledged" not in params:
         params["acknowledged"] = "false"  # the inbox: what still needs someone's attention
     stations = _stations(request.user)

@@ -15,6 +15,7 @@ from complaints.models import ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
 from customers.models import Notification
 from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.browser.fixtures import wait_until as _wait
 from tests.complaints.factories import ComplaintFactory
 from tests.reports.test_browser_dashboard import _month_of_complaints
 
@@ -32,7 +33,7 @@ def shot(page, name: str) -> Path:
 
 
 def _bell(page) -> int:
-    page.wait_for_function("document.getElementById('bell').hasAttribute('data-unread')")
+    _wait(lambda: page.get_attribute("#bell", "data-unread") is not None)
     return int(page.get_attribute("#bell", "data-unread"))
 
 
@@ -62,11 +63,12 @@ def test_notifications_page_and_the_bell(new_page, users):
             # a notification arriving while the page is open shows on the bell without a reload
             Notification.objects.create(recipient=handler, kind="x", dedupe_key="late", subject="新的通知")
             page.evaluate("window.bellRefresh()")
-            page.wait_for_function("document.getElementById('bell').getAttribute('data-unread') === '3'")
+            _wait(lambda p=page: p.get_attribute("#bell", "data-unread") == "3")
             shot(page, "notifications-bell-after-read")
             page.click("#read-all")
             page.wait_for_load_state("networkidle")
             assert _bell(page) == 0 and page.is_hidden("#bell-count")
+            Notification.objects.filter(dedupe_key="late").delete()
             Notification.objects.filter(recipient=handler).update(read_at=None)
 
 
@@ -128,7 +130,7 @@ def test_dashboard_charts_are_echarts_in_both_languages(new_page, users, station
         if lang == "en":
             assert "Complaints" in texts["trend"] and "On-time rate" in texts["trend"]
             assert "min" in texts["arrival"] and "Urban" in texts["arrival"]
-            assert "Tariffs" in texts["categories"] or "Sales and billing" in texts["categories"]
+            assert "Sales & billing" in texts["categories"] and "Service conduct" in texts["categories"]
             assert not any(ch >= "\u4e00" and ch <= "\u9fff" for ch in texts["trend"] + texts["arrival"])
         else:
             assert "投诉量（件）" in texts["trend"] and "按时率" in texts["trend"]

@@ -119,7 +119,7 @@
     if (!areas.some(function (a) { return a.orders; })) return empty("chart-arrival");
     var labels = areas.map(function (a) { return L.areas[a.area_type] || a.area_type; });
     c.setOption(base({
-      grid: { left: 8, right: 24, top: 24, bottom: 56, containLabel: true },
+      grid: { left: 8, right: 48, top: 24, bottom: 56, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
         formatter: function (items) {
           var a = areas[items[0].dataIndex];
