@@ -320,7 +320,9 @@ def complaint_pause(*, complaint: Complaint, by, reason: str) -> Complaint:
 
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
-    """Restart the clock: every open deadline moves later by the paused wall-clock time."""
+    """Restart the clock: every open deadline moves later by the pause (SPEC §3): an `hours`
+    deadline by the paused wall-clock time, a `workdays` one by whole working days; one that had
+    passed before the pause does not move."""
     c = _lock(complaint, A.RESUME, by)
     now = timezone.now()
     paused = now - c.paused_at
@@ -331,11 +333,20 @@ def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
     shifted = ["resolve_due_at", "resolve_warn_at"]
     if back_to == S.RECEIVED:
         shifted += ["ack_due_at", "ack_warn_at"]
-    for field in shifted:
-        old = getattr(c, field)
-        setattr(c, field, deadlines.shift(old, paused))
-        if field.endswith("_due_at"):
-            moved[field] = [_iso(old), _iso(getattr(c, field))]
+    cal = get_calendar()
+    for kind in ("resolve", "ack") if back_to == S.RECEIVED else ("resolve",):
+        # hours: by the paused wall-clock time; workdays: by whole working days (SPEC §3)
+        old_due, old_warn = getattr(c, f"{kind}_due_at"), getattr(c, f"{kind}_warn_at")
+        if old_due is None:
+            continue
+        if old_due <= c.paused_at:
+            continue  # it had passed before the pause: breached as it stands, a pause hides nothing
+        # a complaint without recorded targets (imported, older rows) moves by the wall clock
+        unit = (c.sla_targets or {}).get(kind, [None, deadlines.HOURS])[1]
+        new_due = deadlines.move_for_pause(old_due, unit, c.paused_at, now, cal)
+        setattr(c, f"{kind}_due_at", new_due)
+        setattr(c, f"{kind}_warn_at", None if old_warn is None else old_warn + (new_due - old_due))
+        moved[f"{kind}_due_at"] = [_iso(old_due), _iso(new_due)]
     c.status, c.status_before_pause, c.paused_at = back_to, "", None
     _save(c, ["status", "status_before_pause", "paused_at", *shifted])
     _event(c, kind=EventKind.RESUMED, by=by, at=now, note=note, paused_seconds=int(paused.total_seconds()),
