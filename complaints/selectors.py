@@ -97,7 +97,11 @@ def _why(event) -> str:
 def sla_clock(complaint: Complaint, events) -> list[dict]:
     """Each deadline's story for the detail page: when it was set, by which policy, every move
     (pause, extension, reopen) with who and why, and whether it was met."""
+    from .calendar import get_calendar
+    from .sla import deadline_provisional
+
     targets = complaint.sla_targets or {}
+    cal = get_calendar()
     rows = []
     for kind, field, done_at, flag in [
         ("ack", "ack_due_at", complaint.acknowledged_at, complaint.ack_breached),
@@ -118,7 +122,7 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         else:
             met = False if flag else None
         rows.append({"kind": kind, "due": due, "target": targets.get(kind), "moves": moves, "done_at": done_at,
-                     "met": met, "breached": flag})
+                     "met": met, "breached": flag, "provisional": deadline_provisional(complaint, kind, cal)})
     return rows
 
 

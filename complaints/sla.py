@@ -79,3 +79,36 @@ def sla_state(c, now: datetime) -> str:
         if warn is not None and at >= warn:
             risk = True
     return SlaState.AT_RISK if risk else SlaState.ON_TRACK
+
+
+def deadline_start(c, kind: str):
+    """When a deadline's clock started: receipt (ack), the current resolve clock, the reply (callback)."""
+    if kind == "ack":
+        return c.received_at
+    if kind == "resolve":
+        return c.resolve_started_at or c.received_at
+    return c.resolved_at
+
+
+def deadline_provisional(c, kind: str, cal) -> bool:
+    """Whether the deadline counts a provisional day of the work calendar (SPEC §4)."""
+    from servicecenter.lib.deadlines import is_provisional
+
+    unit = (c.sla_targets or {}).get(kind, [None, "hours"])[1]
+    return is_provisional(deadline_start(c, kind), getattr(c, f"{kind}_due_at"), unit, cal)
+
+
+def deadline_list(c, cal) -> list[dict]:
+    """Every deadline of a complaint in the API's shape: {kind, due_at, warn_at, level, breached,
+    met_at, provisional} (SPEC §7)."""
+    done = {"ack": c.acknowledged_at, "resolve": c.resolved_at, "callback": c.callback_at}
+    out = []
+    for kind in ("ack", "resolve", "callback"):
+        due = getattr(c, f"{kind}_due_at")
+        if due is None:
+            continue
+        met = done[kind] if done[kind] is not None and done[kind] <= due else None
+        out.append({"kind": kind, "due_at": due, "warn_at": getattr(c, f"{kind}_warn_at"),
+                    "level": getattr(c, f"{kind}_level", 0), "breached": getattr(c, f"{kind}_breached"),
+                    "met_at": met, "provisional": deadline_provisional(c, kind, cal)})
+    return out

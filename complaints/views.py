@@ -19,12 +19,13 @@ from servicecenter.inputs import bounded_datetime, parse_int_param
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
+from .calendar import get_calendar
 from .choices import OPEN_STATUSES, ComplaintStatus, EventKind, ExtensionStatus
 from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .models import ComplaintCategory
-from .sla import sla_state
+from .sla import deadline_provisional, sla_state
 
 SERVICES = {
     "acknowledge": services.complaint_acknowledge,
@@ -121,8 +122,14 @@ def counter_preview(request):
 def receipt(request, number):
     """The printable receipt (A4 or 80 mm): ticket number, deadlines, service-center contacts."""
     complaint = selectors.complaint_get(user=request.user, number=number)
+<<<<<<< HEAD
     paper = request.GET.get("paper", "")
     return render(request, "complaints/receipt.html", {"c": complaint, "paper": paper if paper in ("a4", "80mm") else ""})
+=======
+    cal = get_calendar()
+    return render(request, "complaints/receipt.html", {
+        "c": complaint, "provisional": any(deadline_provisional(complaint, k, cal) for k in ("ack", "resolve"))})
+>>>>>>> a5bce24 (2027 calendar (SPEC §4): deadlines counting provisional days marked on the receipt, the SLA clock and the API (deadlines[].provisional); /calendar/ for managers, station heads and admins (linked from a warning on every page) where an admin loads an official year (chinesecalendar or CSV), which recomputes affected open deadlines from start, target and pauses with a timeline event and tells the handler when one moved earlier)
 
 
 @login_required

@@ -10,11 +10,11 @@ from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
 from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
-from ..calendar import get_categories
+from ..calendar import get_calendar, get_categories
 from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction, SlaState
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 from ..services import MAX_DESCRIPTION
-from ..sla import sla_state
+from ..sla import deadline_list, sla_state
 
 
 class CachedCategoryField(serializers.SlugRelatedField):
@@ -30,6 +30,20 @@ class CachedCategoryField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+def _iso(moment):
+    return None if moment is None else timezone.localtime(moment).isoformat()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    warn_at = serializers.DateTimeField(allow_null=True)
+    level = serializers.IntegerField()
+    breached = serializers.BooleanField()
+    met_at = serializers.DateTimeField(allow_null=True)
+    provisional = serializers.BooleanField()
+
+
 class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerializer):
     phone_fields = ("complainant_phone",)
 
@@ -41,6 +55,7 @@ class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerial
     repeat_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
     sla_state = serializers.SerializerMethodField()
     sla_policy = serializers.CharField(source="sla_targets.policy", read_only=True, default=None)
+    deadlines = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -52,7 +67,7 @@ class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerial
             "acknowledged_at", "resolved_at", "callback_at", "closed_at",
             "ack_breached", "resolve_breached", "callback_breached", "sla_state",
             "resolution", "verified", "utility_responsible", "satisfaction", "reopen_count", "urge_count",
-            "repeat_of", "typical", "close_reason", "version", "created_at", "updated_at",
+            "repeat_of", "typical", "close_reason", "version", "created_at", "updated_at", "deadlines",
         ]
         read_only_fields = fields
 
@@ -60,6 +75,14 @@ class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerial
     def get_sla_state(self, obj) -> str:
         now = self.context.get("now") or timezone.now()
         return sla_state(obj, now)
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj) -> list[dict]:
+        """Every deadline, `provisional: true` where it counts a day of a year whose official
+        holiday calendar is not published yet (SPEC §4)."""
+        rows = deadline_list(obj, get_calendar())
+        return [{**r, "due_at": _iso(r["due_at"]), "warn_at": _iso(r["warn_at"]), "met_at": _iso(r["met_at"])}
+                for r in rows]
 
 
 class ComplaintCreateInputSerializer(serializers.Serializer):
