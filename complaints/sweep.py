@@ -367,20 +367,13 @@ _COMMON = {"subject_type": SubjectType.COMPLAINT, "model": Complaint, "describe"
            "record": record_complaint_events, "severe_at_once_q": _MAJOR_OR_FORWARDED, "complaint_field": "pk",
            "cycle_field": "reopen_count"}
 
-# A paused complaint's clock is stopped (resume moves the deadlines later), except for a deadline
-# that had passed before the pause: a pause never hides a breach (SPEC §3), so that one is swept
-# as if the complaint were not paused.
-def _passed_before_pause(statuses: list[str], due_field: str) -> Q:
-    return Q(status=ComplaintStatus.PAUSED, status_before_pause__in=statuses,
-             **{f"{due_field}__lt": F("paused_at")})
-
-
-register(DeadlineSource(kind="ack", open_q=Q(status=ComplaintStatus.RECEIVED)
-                        | _passed_before_pause([ComplaintStatus.RECEIVED], "ack_due_at"), due_field="ack_due_at",
+# Paused complaints are not listed: their clock is stopped (resume moves the deadlines later; a
+# deadline that had passed before the pause does not move, so the first sweep after the resume
+# breaches it with the escalations an on-time sweep would have raised).
+register(DeadlineSource(kind="ack", open_q=Q(status=ComplaintStatus.RECEIVED), due_field="ack_due_at",
                         level_field="ack_level",
                         warn_field="ack_warn_at", breached_field="ack_breached", **_COMMON))
-register(DeadlineSource(kind="resolve", open_q=Q(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED])
-                        | _passed_before_pause([ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED], "resolve_due_at"),
+register(DeadlineSource(kind="resolve", open_q=Q(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED]),
                         level_field="resolve_level",
                         due_field="resolve_due_at", warn_field="resolve_warn_at",
                         breached_field="resolve_breached", **_COMMON))
