@@ -122,14 +122,11 @@ def counter_preview(request):
 def receipt(request, number):
     """The printable receipt (A4 or 80 mm): ticket number, deadlines, service-center contacts."""
     complaint = selectors.complaint_get(user=request.user, number=number)
-<<<<<<< HEAD
     paper = request.GET.get("paper", "")
-    return render(request, "complaints/receipt.html", {"c": complaint, "paper": paper if paper in ("a4", "80mm") else ""})
-=======
     cal = get_calendar()
     return render(request, "complaints/receipt.html", {
-        "c": complaint, "provisional": any(deadline_provisional(complaint, k, cal) for k in ("ack", "resolve"))})
->>>>>>> a5bce24 (2027 calendar (SPEC §4): deadlines counting provisional days marked on the receipt, the SLA clock and the API (deadlines[].provisional); /calendar/ for managers, station heads and admins (linked from a warning on every page) where an admin loads an official year (chinesecalendar or CSV), which recomputes affected open deadlines from start, target and pauses with a timeline event and tells the handler when one moved earlier)
+        "c": complaint, "paper": paper if paper in ("a4", "80mm") else "",
+        "provisional": any(deadline_provisional(complaint, k, cal) for k in ("ack", "resolve"))})
 
 
 @login_required
