@@ -5,7 +5,12 @@ see a phone in full only on the detail page of the one customer, complaint or or
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
 from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, CREW, HANDLER, has_role
+
+from .validators import phone_validator
 
 PHONE_ROLES = (COUNTER, HANDLER, ACCOUNT_MANAGER, CREW)
 
@@ -29,6 +34,20 @@ def mask_phones_in_list(view) -> bool:
     """For an API viewset: a list answered to a user whose role does not work with phones."""
     request = getattr(view, "request", None)
     return getattr(view, "action", None) == "list" and request is not None and not shows_phones(request.user)
+
+
+@extend_schema_field({"type": "string", "maxLength": 20,
+                      "description": "a phone number; in lists masked as 138****8000 for roles that do not "
+                                     "call customers (managers, administrators)"})
+class PhoneField(serializers.CharField):
+    """A writable phone (the model's validator applies on input) whose output may be masked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("validators", [phone_validator])
+        super().__init__(**kwargs)
 
 
 class MaskedPhones:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from servicecenter.roles import sees_all_stations
 
 from ..models import ConsumptionRecord, Customer, Notification, SupplyStation
-from ..privacy import MaskedPhones
+from ..privacy import MaskedPhones, PhoneField
 from ..selectors import user_station_id
 
 User = get_user_model()
@@ -31,6 +31,7 @@ class SupplyStationSerializer(serializers.ModelSerializer):
 
 class CustomerSerializer(MaskedPhones, serializers.ModelSerializer):
     phone_fields = ("phone",)
+    phone = PhoneField()
 
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all())
     account_manager = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(),
