@@ -5,6 +5,7 @@ see a phone in full only on the detail page of the one customer, complaint or or
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,8 +47,18 @@ class PhoneField(serializers.CharField):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("validators", [phone_validator])
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # the model's validator, applied here (a validator on the field would put its pattern in
+        # the schema, which a masked output does not match)
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                phone_validator(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return value
 
 
 class MaskedPhones:
