@@ -32,6 +32,8 @@
     c.setOption({ textStyle: FONT, title: { text: L.none, left: "center", top: "middle",
       textStyle: { color: COLORS.muted, fontSize: 14, fontWeight: "normal" } } });
   }
+  /* a phone's narrow chart: the legend wraps to more lines, so the plot leaves it more room */
+  function room(id, wide) { return document.getElementById(id).clientWidth < 520 ? wide + 40 : wide; }
   function pct(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + " %"; }
   function count(v) { return String(v) + " " + L.unit_complaints; }
   function base(extra) {
@@ -50,7 +52,7 @@
     if (!days || !days.length) return empty("chart-trend");
     var rate = function (key) { return days.map(function (d) { return d[key] === null ? null : Math.round(d[key] * 1000) / 10; }); };
     c.setOption(base({
-      grid: { left: 48, right: 56, top: 36, bottom: 56 },
+      grid: { left: 48, right: 56, top: 36, bottom: room("chart-trend", 56) },
       tooltip: { trigger: "axis", confine: true, textStyle: FONT, valueFormatter: undefined,
         formatter: function (items) {
           var out = [items[0].axisValueLabel];
@@ -81,10 +83,10 @@
     if (!rows.length) return empty("chart-stations");
     var names = rows.map(function (x) { return x.name; }).reverse();
     c.setOption(base({
-      grid: { left: 8, right: 40, top: 24, bottom: 56, containLabel: true },
+      grid: { left: 8, right: 40, top: 24, bottom: 72, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
                  valueFormatter: function (v) { return count(v); } },
-      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "end" }, countAxis),
+      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }, countAxis),
       yAxis: { type: "category", data: names },
       series: [
         { name: L.breached, type: "bar", data: rows.map(function (x) { return x.breached; }).reverse(),
@@ -102,10 +104,10 @@
     if (!rows.length || rows.every(function (x) { return !x.complaints; })) return empty("chart-categories");
     var sorted = rows.slice().sort(function (a, b) { return a.complaints - b.complaints; });
     c.setOption(base({
-      grid: { left: 8, right: 40, top: 24, bottom: 56, containLabel: true },
+      grid: { left: 8, right: 40, top: 24, bottom: 72, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
                  valueFormatter: function (v) { return count(v); } },
-      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "end" }, countAxis),
+      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }, countAxis),
       yAxis: { type: "category", data: sorted.map(function (x) { return EN && x.name_en ? x.name_en : x.name; }) },
       series: [{ name: L.intake_period, type: "bar", data: sorted.map(function (x) { return x.complaints; }),
                  itemStyle: { color: COLORS.brand }, label: { show: true, position: "right" } }]
@@ -119,7 +121,7 @@
     if (!areas.some(function (a) { return a.orders; })) return empty("chart-arrival");
     var labels = areas.map(function (a) { return L.areas[a.area_type] || a.area_type; });
     c.setOption(base({
-      grid: { left: 8, right: 48, top: 24, bottom: 56, containLabel: true },
+      grid: { left: 8, right: 24, top: 24, bottom: room("chart-arrival", 80), containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
         formatter: function (items) {
           var a = areas[items[0].dataIndex];
@@ -130,7 +132,7 @@
           out.push(L.breaches + ": " + a.ceiling_breaches + " · " + L.arrived + ": " + a.arrived + " / " + a.orders);
           return out.join("<br>");
         } },
-      xAxis: { type: "value", min: 0, name: L.unit_min, nameLocation: "end", minInterval: 1,
+      xAxis: { type: "value", min: 0, name: L.unit_min, nameLocation: "middle", nameGap: 24, minInterval: 1,
                splitLine: { lineStyle: { color: COLORS.grid } } },
       yAxis: { type: "category", data: labels },
       series: [
