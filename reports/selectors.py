@@ -20,13 +20,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from complaints.choices import ComplaintChannel
 from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest, WorkCalendarDay
+from complaints.selectors import next_deadline
 from customers.choices import Grade
 from customers.models import SupplyStation
 from customers.selectors import user_station_id
@@ -451,19 +452,7 @@ def calendar_warning(*, today: date | None = None) -> date | None:
 def my_work(*, user, now: datetime | None = None):
     """The handler's open complaints, the nearest running deadline first, with that deadline."""
     now = now or timezone.now()
-    next_due = Case(
-        When(status="received", then=F("ack_due_at")),
-        When(status="acknowledged", then=F("resolve_due_at")),
-        When(status="resolved", then=F("callback_due_at")),
-        When(status="paused", then=F("resolve_due_at")),
-        default=Value(None),
-    )
-    kind = Case(
-        When(status="received", then=Value("ack")),
-        When(status__in=["acknowledged", "paused"], then=Value("resolve")),
-        When(status="resolved", then=Value("callback")),
-        default=Value(""),
-    )
+    next_due, kind = next_deadline()
     return (Complaint.objects.filter(handler=user, status__in=fig.OPEN)
             .select_related("category", "customer", "station")
             .annotate(next_due=next_due, next_kind=kind)
