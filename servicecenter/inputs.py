@@ -110,15 +110,23 @@ class FiniteFloatField(serializers.FloatField):
 # --- django-filter ---------------------------------------------------------------------------
 
 
-class IsoDateTimeField(django_filters.fields.IsoDateTimeField):
+class _Bounded:
+    """A form field whose cleaned value must also pass `bound` (a ValueError names the reason)."""
+
+    bound = None
+
     def clean(self, value):
         value = super().clean(value)
         if value is None:
             return value
         try:
-            return bounded_datetime(value)
+            return self.bound(value)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class IsoDateTimeField(_Bounded, django_filters.fields.IsoDateTimeField):
+    bound = staticmethod(bounded_datetime)
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -128,15 +136,8 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = IsoDateTimeField
 
 
-class DateField(forms.DateField):
-    def clean(self, value):
-        value = super().clean(value)
-        if value is None:
-            return value
-        try:
-            return bounded_date(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+class DateField(_Bounded, forms.DateField):
+    bound = staticmethod(bounded_date)
 
 
 class DateFilter(django_filters.DateFilter):
