@@ -1,6 +1,13 @@
 # The service center image: one image, three roles (web = gunicorn, worker, beat); see docker-compose.yml.
 # It runs with DEBUG off (the default): SECRET_KEY and ALLOWED_HOSTS come from the environment.
 # (collectstatic at build time runs with DEBUG=true only so it needs no secret.)
+
+# Apache ECharts' release files (the dashboard's charts) from its npm package: package.json
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,6 +26,7 @@ RUN python -c "import tomllib; print(chr(10).join(tomllib.load(open('pyproject.t
 RUN pip install -r /tmp/requirements.txt
 
 COPY . .
+COPY --from=assets /app/node_modules/echarts/dist /app/node_modules/echarts/dist
 RUN pip install --no-deps . \
     && DEBUG=true python manage.py collectstatic --noinput \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin app \

@@ -13,9 +13,14 @@ $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml node_modules/.package-lock.json
 	$(PIP) install --quiet -e .
 	touch $@
+
+# Apache ECharts' release files (the dashboard's charts) from the npm registry: package.json
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --omit=dev --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the dashboard's charts (Apache ECharts) stay missing until it is installed"; fi
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[test]'

@@ -57,7 +57,8 @@ def desired_rows(lc: Lifecycle, obj, *, now: datetime) -> list[dict]:
         rows.append({
             "subject_type": lc.subject_type, "subject_id": obj.pk, "kind": d.kind, "cycle": lc.cycle_of(obj, d.kind),
             "station_id": getattr(obj, lc.station_field), "policy": policy or "", "target": target,
-            "started_at": start, "due_at": due, "warn_at": getattr(obj, d.warn), "provisional": False,
+            "started_at": start, "due_at": due, "warn_at": getattr(obj, d.warn),
+            "provisional": bool(lc.provisional_of(obj, d.kind)),
             "running": running, "severe_at_once": bool(lc.severe_at_once(obj)), "level": 0,
             "breached": bool(getattr(obj, d.flag)), "met_at": met_at, "created_at": now, "updated_at": now,
         })
@@ -249,7 +250,31 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
                                     subject_id__in=qs.filter(**{f"{lc.cycle_field}__gt": 0}).values("pk"),
                                     cycle__lt=Subquery(model._default_manager.filter(pk=OuterRef("subject_id"))
                                                        .values(lc.cycle_field)[:1])).update(running=False)
+    _backfill_provisional(lc, model, qs)
     return written
+
+
+def _backfill_provisional(lc: Lifecycle, model, qs) -> None:
+    """`provisional` of the rows just written, in Python for the few rows due after the work
+    calendar's last official day (the SQL above cannot count working days)."""
+    after = lc.provisional_after()
+    if after is None:
+        return
+    rows = list(Deadline.objects.filter(subject_type=lc.subject_type, due_at__gt=after,
+                                        subject_id__in=qs.values("pk")).values_list("pk", "subject_id", "kind",
+                                                                                   "provisional"))
+    if not rows:
+        return
+    objs = model._default_manager.in_bulk({r[1] for r in rows})
+    flip = {True: [], False: []}
+    for pk, subject_id, kind, provisional in rows:
+        obj = objs.get(subject_id)
+        now_provisional = bool(obj is not None and lc.provisional_of(obj, kind))
+        if now_provisional != provisional:
+            flip[now_provisional].append(pk)
+    for value, pks in flip.items():
+        if pks:
+            Deadline.objects.filter(pk__in=pks).update(provisional=value)
 
 
 def _policy_exprs(lc: Lifecycle, kind: str):

@@ -74,6 +74,11 @@ class Lifecycle:
     stood_from_field: str | None = None  # status_before_pause
     # (obj, kind) -> (policy name, target) the deadline came from
     policy_of: Callable[[object, str], tuple[str, object]] = lambda obj, kind: ("", None)
+    # (obj, kind) -> whether the deadline counts a provisional day of the work calendar (SPEC §4)
+    provisional_of: Callable[[object, str], bool] = lambda obj, kind: False
+    # the moment after which a due time may count provisional days (None: none may): which rows
+    # `clock.engine.backfill` asks `provisional_of` about
+    provisional_after: Callable[[], datetime | None] = lambda: None
     # Q over the subject: rows whose breach is severe at once (major / forwarded complaints)
     severe_at_once_q: Q | None = None
     severe_at_once: Callable[[object], bool] = lambda obj: False

@@ -107,6 +107,7 @@ class EventKind(models.TextChoices):
     CALLED_BACK = "called_back", _("Called back")
     REOPENED = "reopened", _("Reopened")
     ASSIGNED = "assigned", _("Assigned")
+    CALENDAR_CORRECTED = "calendar_corrected", _("Work calendar corrected")
     TAKEN = "taken", _("Taken from the station queue (首问负责制)")
     CLOSED = "closed", _("Closed")
     MARKED_TYPICAL = "marked_typical", _("Marked as a typical case")

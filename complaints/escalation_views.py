@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import SupplyStation
 from customers.selectors import user_station_id
+from servicecenter.inputs import MAX_NOTE, safe_next
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
 
 from .api.escalations import EscalationFilterSet
@@ -60,8 +61,7 @@ def _visible(user) -> bool:
 
 
 def _safe_next(request) -> str:
-    nxt = request.POST.get("next") or "/escalations/"
-    return nxt if nxt.startswith("/") and not nxt.startswith("//") else "/escalations/"
+    return safe_next(request, "/escalations/")
 
 
 @login_required
@@ -69,6 +69,9 @@ def escalation_inbox(request):
     if not _visible(request.user):
         raise Http404
     params = request.GET.copy()
+    for key in ("station", "level", "kind"):  # an empty choice ("all") is no filter
+        if key in params and not any(params.getlist(key)):
+            del params[key]
     if "acknowledged" not in params:
         params["acknowledged"] = "false"  # the inbox: what still needs someone's attention
     stations = _stations(request.user)
@@ -94,7 +97,11 @@ def _acknowledge(request, ids):
     if not ids:
         messages.error(request, _("Select at least one escalation."))
         return redirect(_safe_next(request))
-    done = escalation_acknowledge_many(user=request.user, ids=ids, note=request.POST.get("note", ""))
+    note = request.POST.get("note", "")
+    if len(note) > MAX_NOTE:
+        messages.error(request, _("At most %(n)s characters.") % {"n": MAX_NOTE})
+        return redirect(_safe_next(request))
+    done = escalation_acknowledge_many(user=request.user, ids=ids, note=note)
     if done["deadlines"]:
         messages.success(request, ngettext("%(n)d late deadline acknowledged.", "%(n)d late deadlines acknowledged.",
                                            done["deadlines"]) % {"n": done["deadlines"]})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Grade
 from customers.models import SupplyStation
+from servicecenter.inputs import IsoDateTimeFilter
 
 from .choices import ComplaintChannel, ComplaintStatus
 from .lifecycle import COMPLAINT
@@ -56,11 +57,11 @@ class ComplaintFilterSet(django_filters.FilterSet):
     breached = django_filters.BooleanFilter(method="filter_breached", label=_("Breached"), widget=YesNo)
     at_risk = django_filters.BooleanFilter(method="filter_at_risk", label=_("At risk"), widget=YesNo)
     # ISO 8601 times for the API; a plain date from the page's date picker (local midnight)
-    received_after = django_filters.IsoDateTimeFilter(
+    received_after = IsoDateTimeFilter(
         field_name="received_at", lookup_expr="gte", label=_("Received from"),
         input_formats=[django_filters.fields.IsoDateTimeField.ISO_8601, "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}))
-    received_before = django_filters.IsoDateTimeFilter(
+    received_before = IsoDateTimeFilter(
         field_name="received_at", lookup_expr="lt", label=_("Received before"),
         input_formats=[django_filters.fields.IsoDateTimeField.ISO_8601, "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}))

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import SupplyStation
+from servicecenter.inputs import MAX_NOTE, MAX_TEXT
 
 from .choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction
 from .selectors import category_tree
@@ -47,19 +48,19 @@ class IntakeForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_DESCRIPTION}))
     acknowledge_now = forms.BooleanField(label=_("Resolved the contact on the spot (first contact made now)"),
                                          required=False)
-    ack_note = forms.CharField(label=_("What was explained"), required=False)
+    ack_note = forms.CharField(label=_("What was explained"), required=False, max_length=MAX_NOTE)
 
     def __init__(self, *args, show_station=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [
-            (cls.name, [(item.code, item.name) for item in items]) for cls, items in category_tree()]
+            (cls.label, [(item.code, item.label) for item in items]) for cls, items in category_tree()]
         if not show_station:
             del self.fields["station"]
 
 
 class AcknowledgeForm(forms.Form):
     how = forms.ChoiceField(label=_("How"), choices=AckHow.choices, initial=AckHow.PHONE)
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE)
 
 
 class ReasonForm(forms.Form):
@@ -67,13 +68,13 @@ class ReasonForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE)
 
 
 class RequestExtensionForm(forms.Form):
     requested_due_at = forms.DateTimeField(label=_("New deadline"), input_formats=DATETIME_LOCAL,
                                            widget=DateTimeLocalInput())
-    reason = forms.CharField(label=_("Reason"))
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_NOTE)
 
 
 class ApproveExtensionForm(forms.Form):
@@ -81,11 +82,12 @@ class ApproveExtensionForm(forms.Form):
                                      choices=[("true", _("Approve")), ("false", _("Reject"))])
     due_at = forms.DateTimeField(label=_("Deadline (blank: as requested)"), required=False,
                                  input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput())
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE)
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("Reply given to the complainant"), widget=forms.Textarea(attrs={"rows": 4}))
+    resolution = forms.CharField(label=_("Reply given to the complainant"), max_length=MAX_TEXT,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
     verified = forms.TypedChoiceField(label=_("Verified (属实)"), choices=YES_NO, coerce=_bool, empty_value=None)
     utility_responsible = forms.TypedChoiceField(label=_("Utility responsible"), choices=YES_NO, coerce=_bool,
                                                  empty_value=None)
@@ -93,7 +95,7 @@ class ResolveForm(forms.Form):
 
 class CallbackForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices)
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE)
 
 
 class AssignForm(forms.Form):

@@ -64,10 +64,32 @@ COMPLAINT = register(Lifecycle(
     stood_from_field="status_before_pause",
     policy_of=lambda c, kind: ((c.sla_targets or {}).get("policy", ""), (c.sla_targets or {}).get(kind)),
     policy_sql=policy_from_targets("sla_targets"),
+    provisional_of=lambda c, kind: _provisional(c, kind),
+    provisional_after=lambda: _provisional_after(),
     # a breach of a major or forwarded complaint is severe at once (SPEC §4)
     severe_at_once_q=Q(severity=ComplaintSeverity.MAJOR) | Q(channel=ComplaintChannel.FORWARDED),
     severe_at_once=lambda c: c.severity == ComplaintSeverity.MAJOR or c.channel == ComplaintChannel.FORWARDED,
 ))
+
+
+
+def _provisional(c, kind: str) -> bool:
+    from .calendar import get_calendar
+    from .sla import deadline_provisional
+
+    return deadline_provisional(c, kind, get_calendar())
+
+
+def _provisional_after():
+    from datetime import datetime, time
+
+    from servicecenter.lib.deadlines import LOCAL_TZ
+
+    from .calendar import get_calendar
+
+    known = get_calendar().known_until  # no official year at all: any due time may be provisional
+    return datetime.combine(known or datetime(1970, 1, 1).date(), time.max, tzinfo=LOCAL_TZ)
+
 
 # Derived, for the callers that read them by these names.
 ALLOWED_ACTIONS: dict[str, list[str]] = COMPLAINT.allowed_map()

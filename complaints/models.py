@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clock.engine import LevelReached
@@ -50,6 +51,11 @@ class ComplaintCategory(TimeStamped):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: a page in English shows the English name (when set)."""
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
 
 
 class SlaPolicy(TimeStamped):

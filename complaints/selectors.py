@@ -99,7 +99,11 @@ def _why(event) -> str:
 def sla_clock(complaint: Complaint, events) -> list[dict]:
     """Each deadline's story for the detail page: when it was set, by which policy, every move
     (pause, extension, reopen) with who and why, and whether it was met."""
+    from .calendar import get_calendar
+    from .sla import deadline_provisional
+
     targets = complaint.sla_targets or {}
+    cal = get_calendar()
     rows = []
     for kind, field, done_at, flag in [
         ("ack", "ack_due_at", complaint.acknowledged_at, complaint.ack_breached),
@@ -120,29 +124,19 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         else:
             met = False if flag else None
         rows.append({"kind": kind, "due": due, "target": targets.get(kind), "moves": moves, "done_at": done_at,
-                     "met": met, "breached": flag})
+                     "met": met, "breached": flag, "provisional": deadline_provisional(complaint, kind, cal)})
     return rows
 
 
 # --- the station queue and the station overview (SPEC §4, §8) ------------------------------------
 
 def next_deadline():
-    """(due, kind) expressions of the deadline running for a complaint's status: the queue's order."""
-    from django.db.models import Case, F, Value, When
+    """(due, kind) expressions of the deadline running for a complaint's status (a paused one: the
+    deadline of the status it was paused from), as the lifecycle declares them: the queue's and the
+    work list's order."""
+    from .lifecycle import COMPLAINT
 
-    due = Case(
-        When(status="received", then=F("ack_due_at")),
-        When(status__in=["acknowledged", "paused"], then=F("resolve_due_at")),
-        When(status="resolved", then=F("callback_due_at")),
-        default=Value(None),
-    )
-    kind = Case(
-        When(status="received", then=Value("ack")),
-        When(status__in=["acknowledged", "paused"], then=Value("resolve")),
-        When(status="resolved", then=Value("callback")),
-        default=Value(""),
-    )
-    return due, kind
+    return COMPLAINT.current_deadline(), COMPLAINT.current_kind()
 
 
 def queue_station_id(user, requested: int | None = None) -> int | None:
@@ -179,8 +173,8 @@ def station_late(*, user, station_id: int | None, now, limit: int = 50) -> list[
     """The station's open complaints that are late (a deadline breached or already past)."""
     from django.db.models import F
 
-    from .lifecycle import OPEN_STATUSES
     from .filters import breached_q
+    from .lifecycle import OPEN_STATUSES
 
     due, kind = next_deadline()
     qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))

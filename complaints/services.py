@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from clock import engine as clock
 from customers.delivery import outbox_write
-from customers.selectors import user_station_id
+from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
 from customers.services import next_number, notify, site_language
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
@@ -161,11 +162,14 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         received_at = now  # a counter complaint is received now
     elif received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("received_at", _("The time of receipt cannot be in the future."))
+    elif received_at < now - settings.RECEIVED_AT_MAX_AGE:
+        raise ValidationFailed("received_at", _("The time of receipt is more than %(days)d days ago.")
+                               % {"days": settings.RECEIVED_AT_MAX_AGE.days})
 
     own_station = None if sees_all_stations(by) else user_station_id(by)
     if customer is not None:
         if own_station is not None and customer.station_id != own_station:
-            raise ValidationFailed("customer", _("This customer belongs to another supply station."))
+            raise ValidationFailed("customer", NO_SUCH_CUSTOMER)
         station_id = customer.station_id
         station = customer.station
     else:
@@ -179,7 +183,7 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         complainant_name = ""
     else:
         if customer is not None:
-            complainant_name = complainant_name or customer.contact_name or customer.name
+            complainant_name = complainant_name or customer.default_complainant
             complainant_phone = complainant_phone or customer.phone
         if not complainant_name:
             raise ValidationFailed("complainant_name", _("Enter the complainant's name, or mark it anonymous."))
@@ -324,7 +328,9 @@ def complaint_pause(*, complaint: Complaint, by, reason: str) -> Complaint:
 
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
-    """Restart the clock: every open deadline moves later by the paused wall-clock time."""
+    """Restart the clock: every open deadline moves later by the pause (SPEC §3): an `hours`
+    deadline by the paused wall-clock time, a `workdays` one by whole working days; one that had
+    passed before the pause does not move."""
     c = _lock(complaint, A.RESUME, by)
     now = timezone.now()
     paused = now - c.paused_at
@@ -336,15 +342,24 @@ def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
     if back_to == S.RECEIVED:
         shifted += ["ack_due_at", "ack_warn_at"]
     moves = []
-    for field in shifted:
-        old = getattr(c, field)
-        setattr(c, field, deadlines.shift(old, paused))
-        if field.endswith("_due_at"):
-            moved[field] = [_iso(old), _iso(getattr(c, field))]
-            kind = field.removesuffix("_due_at")
-            moves.append({"kind": kind, "what": "pause", "old_due_at": old, "new_due_at": getattr(c, field),
-                          "by": by, "note": note, "data": {"paused_at": _iso(c.paused_at), "resumed_at": _iso(now),
-                                                           "paused_seconds": int(paused.total_seconds())}})
+    cal = get_calendar()
+    for kind in ("resolve", "ack") if back_to == S.RECEIVED else ("resolve",):
+        # hours: by the paused wall-clock time; workdays: by whole working days (SPEC §3)
+        old_due, old_warn = getattr(c, f"{kind}_due_at"), getattr(c, f"{kind}_warn_at")
+        if old_due is None:
+            continue
+        if old_due <= c.paused_at:
+            continue  # it had passed before the pause: breached as it stands, a pause hides nothing
+        # a complaint without recorded targets (imported, older rows) moves by the wall clock
+        unit = (c.sla_targets or {}).get(kind, [None, deadlines.HOURS])[1]
+        new_due = deadlines.move_for_pause(old_due, unit, c.paused_at, now, cal)
+        setattr(c, f"{kind}_due_at", new_due)
+        setattr(c, f"{kind}_warn_at", None if old_warn is None else old_warn + (new_due - old_due))
+        moved[f"{kind}_due_at"] = [_iso(old_due), _iso(new_due)]
+        moves.append({"kind": kind, "what": "pause", "old_due_at": old_due, "new_due_at": new_due,
+                      "by": by, "note": note, "data": {"paused_at": _iso(c.paused_at), "resumed_at": _iso(now),
+                                                       "paused_seconds": int(paused.total_seconds()),
+                                                       "unit": unit}})
     c.status, c.status_before_pause, c.paused_at = back_to, "", None
     _save(c, ["status", "status_before_pause", "paused_at", *shifted])
     _clock(c, now=now, moves=moves)

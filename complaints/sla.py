@@ -54,3 +54,17 @@ def sla_state(c, now: datetime) -> str:
     """on_track / at_risk / breached / met for a complaint-like object at `now` (derived from the
     declaration: clock.lifecycle.Lifecycle.sla_state)."""
     return COMPLAINT.sla_state(c, now)
+
+
+def deadline_start(c, kind: str):
+    """When a deadline's clock started, as the lifecycle declares it (a resolve clock that was
+    never restarted started at receipt)."""
+    return getattr(c, COMPLAINT.deadline(kind).start) or (c.received_at if kind == "resolve" else None)
+
+
+def deadline_provisional(c, kind: str, cal) -> bool:
+    """Whether the deadline counts a provisional day of the work calendar (SPEC §4)."""
+    from servicecenter.lib.deadlines import is_provisional
+
+    unit = (c.sla_targets or {}).get(kind, [None, "hours"])[1]
+    return is_provisional(deadline_start(c, kind), getattr(c, f"{kind}_due_at"), unit, cal)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import escalation_views, queue_views, views
+from . import calendar_views, escalation_views, queue_views, views
 
 app_name = "complaints"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("escalations/acknowledge/", escalation_views.escalation_acknowledge_bulk, name="escalation-acknowledge-bulk"),
     path("escalations/<int:pk>/acknowledge/", escalation_views.escalation_acknowledge_view,
          name="escalation-acknowledge"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("queue/", queue_views.queue, name="queue"),
     path("queue/<str:number>/take/", queue_views.queue_take, name="take"),
     path("station/", queue_views.station_overview, name="station"),

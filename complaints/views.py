@@ -13,18 +13,20 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from customers.selectors import customer_list, user_station_id
+from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
 from servicecenter.exceptions import DomainError, ValidationFailed
+from servicecenter.inputs import bounded_datetime, parse_int_param
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
+from .calendar import get_calendar
 from .choices import ComplaintStatus, EventKind, ExtensionStatus
 from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .lifecycle import OPEN_STATUSES
 from .models import ComplaintCategory
-from .sla import sla_state
+from .sla import deadline_provisional, sla_state
 
 SERVICES = {
     "acknowledge": services.complaint_acknowledge,
@@ -59,7 +61,7 @@ def counter(request):
         if data.get("customer"):
             customer = customer_list(user=request.user).filter(pk=data["customer"]).first()
             if customer is None:
-                form.add_error(None, _("This customer belongs to another supply station."))
+                form.add_error(None, NO_SUCH_CUSTOMER)
         if not form.errors:
             category = ComplaintCategory.objects.filter(code=data["category"]).first()
             try:
@@ -75,8 +77,8 @@ def counter(request):
                 form.add_error(None, exc.message)
             else:
                 return redirect("complaints:receipt", number=complaint.number)
-    elif request.method == "POST" and form.data.get("customer"):
-        customer = customer_list(user=request.user).filter(pk=form.data.get("customer")).first()
+    elif request.method == "POST" and str(form.data.get("customer") or "").isdigit():
+        customer = customer_list(user=request.user).filter(pk=int(form.data["customer"])).first()
     return render(request, "complaints/counter.html", {
         "form": form, "customer": customer,
         "calendar_warning": selectors.calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
@@ -91,14 +93,20 @@ def counter_preview(request):
     if not _intake_allowed(request.user):
         raise PermissionDenied
     grade = "C"
-    if request.GET.get("customer"):
-        customer = customer_list(user=request.user).filter(pk=request.GET["customer"]).first()
-        grade = customer.grade if customer else "C"
-    received_at = timezone.now()
-    if request.GET.get("channel", "counter") != "counter" and request.GET.get("received_at"):
-        parsed = parse_datetime(request.GET["received_at"])
-        if parsed is not None:
-            received_at = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    try:
+        if request.GET.get("customer"):
+            pk = parse_int_param(request.GET["customer"], "customer")
+            customer = customer_list(user=request.user).filter(pk=pk).first()
+            grade = customer.grade if customer else "C"
+        received_at = timezone.now()
+        if request.GET.get("channel", "counter") != "counter" and request.GET.get("received_at"):
+            try:
+                parsed = parse_datetime(request.GET["received_at"])
+                received_at = bounded_datetime(parsed) if parsed is not None else received_at
+            except ValueError:
+                raise ValidationFailed("received_at", _("Enter a date and time.")) from None
+    except ValidationFailed as exc:
+        return JsonResponse(exc.as_dict(), status=400)
     preview = selectors.intake_preview(grade=grade, severity=request.GET.get("severity", "normal"),
                                        channel=request.GET.get("channel", "counter"), received_at=received_at)
     if preview is None:
@@ -115,7 +123,11 @@ def counter_preview(request):
 def receipt(request, number):
     """The printable receipt (A4 or 80 mm): ticket number, deadlines, service-center contacts."""
     complaint = selectors.complaint_get(user=request.user, number=number)
-    return render(request, "complaints/receipt.html", {"c": complaint})
+    paper = request.GET.get("paper", "")
+    cal = get_calendar()
+    return render(request, "complaints/receipt.html", {
+        "c": complaint, "paper": paper if paper in ("a4", "80mm") else "",
+        "provisional": any(deadline_provisional(complaint, k, cal) for k in ("ack", "resolve"))})
 
 
 @login_required

@@ -123,6 +123,12 @@ class Customer(TimeStamped):
     def __str__(self):
         return f"{self.account_no} {self.name}"
 
+    @property
+    def default_complainant(self) -> str:
+        """Who complains for this customer when the counter names no one: the contact person
+        (for a company, a person, not the company's name), else the account holder."""
+        return self.contact_name or self.name
+
 
 class ConsumptionRecord(TimeStamped):
     """One month of a customer's consumption, imported from billing."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from servicecenter.roles import ACCOUNT_MANAGER, COUNTER, HANDLER, has_role, sees_all_stations
 
 from .models import Customer, StaffProfile, SupplyStation
+
+# One answer for "no such customer" and "a customer outside your scope" (SPEC §1: ids do not leak).
+NO_SUCH_CUSTOMER = _("No such customer.")
 
 
 def user_station_id(user) -> int | None:

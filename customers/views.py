@@ -42,7 +42,8 @@ def customer_search_json(request):
         filterset = CustomerFilterSet({"q": q}, queryset=selectors.customer_list(user=request.user))
         for c in filterset.qs.order_by("account_no")[:SUGGEST_LIMIT]:
             results.append({
-                "id": c.pk, "account_no": c.account_no, "name": c.name, "phone": c.phone, "address": c.address,
+                "id": c.pk, "account_no": c.account_no, "name": c.name, "complainant": c.default_complainant,
+                "phone": c.phone, "address": c.address,
                 "grade": c.grade, "grade_label": str(c.get_grade_display()), "station": c.station.code,
                 "station_name": c.station.name,
                 "url": reverse("customers:detail", args=[c.account_no]),

@@ -43,6 +43,17 @@ def grade_run_list(*, user) -> QuerySet[GradeRun]:
     return GradeRun.objects.select_related("policy", "requested_by")
 
 
+def visible_mismatches(run: GradeRun, *, user) -> list[dict]:
+    """The run's tier mismatches of the customers the user may see (managers/admins: all): the
+    list is stored for every station, so it is filtered here, through the one scope rule."""
+    rows = run.mismatches or []
+    if has_role(user, MANAGER, ADMIN) or not rows:
+        return rows
+    ids = {row.get("customer") for row in rows}
+    seen = set(customer_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [row for row in rows if row.get("customer") in seen]
+
+
 def grade_change_list(*, user) -> QuerySet[GradeChange]:
     """Changes of the customers the user may see."""
     qs = GradeChange.objects.select_related("run", "customer")

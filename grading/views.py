@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_list
 from servicecenter.exceptions import ValidationFailed
+from servicecenter.inputs import safe_next
 from servicecenter.roles import ACCOUNT_MANAGER, has_role
 
 from . import selectors, services, svg
@@ -46,9 +46,7 @@ def visit_create(request, account_no):
     customer = get_object_or_404(customer_list(user=request.user), account_no=account_no)
     if not selectors.can_record_visit(request.user, customer):
         raise PermissionDenied
-    back = request.POST.get("next") or f"/customers/{customer.account_no}/"
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = f"/customers/{customer.account_no}/"
+    back = safe_next(request, f"/customers/{customer.account_no}/")
     form = VisitForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -8,37 +8,85 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from customers.privacy import mask_phone
+
 from .models import ReportSnapshot
 
-# section key -> (title, [(field, column title)]); the summary is a two-column table.
+# section key -> (title, [(field, column title)]); the summary is a two-column table. Snapshots
+# store stable codes (station, category, deadline kind, channel, username); the tables show the
+# names and labels of the language the download is made in (see _Labels), never a code.
 SECTIONS = [
     ("intake_by_channel", pgettext_lazy("report", "Intake by channel"),
-     [("label", pgettext_lazy("report", "Channel")), ("complaints", pgettext_lazy("report", "Complaints"))]),
+     [("channel", pgettext_lazy("report", "Channel")), ("complaints", pgettext_lazy("report", "Complaints"))]),
     ("intake_by_category", pgettext_lazy("report", "Intake by category"),
-     [("class_name", pgettext_lazy("report", "Class")), ("code", pgettext_lazy("report", "Code")), ("name", pgettext_lazy("report", "Category")),
-      ("complaints", pgettext_lazy("report", "Complaints")), ("effective", pgettext_lazy("report", "Effective complaints"))]),
+     [("class_code", pgettext_lazy("report", "Class")), ("code", pgettext_lazy("report", "Category")),
+      ("complaints", pgettext_lazy("report", "Complaints")),
+      ("effective", pgettext_lazy("report", "Effective complaints"))]),
     ("stations", pgettext_lazy("report", "Stations"),
-     [("station", pgettext_lazy("report", "Station code")), ("name", pgettext_lazy("report", "Station")),
-      ("complaints", pgettext_lazy("report", "Complaints")), ("effective", pgettext_lazy("report", "Effective complaints")),
-      ("breached", pgettext_lazy("report", "Breached")), ("ack_rate", pgettext_lazy("report", "Acknowledged on time %")),
-      ("resolve_rate", pgettext_lazy("report", "Resolved on time %")), ("callback_rate", pgettext_lazy("report", "Called back on time %"))]),
+     [("station", pgettext_lazy("report", "Station")),
+      ("complaints", pgettext_lazy("report", "Complaints")),
+      ("effective", pgettext_lazy("report", "Effective complaints")),
+      ("breached", pgettext_lazy("report", "Complaints with a missed deadline")),
+      ("ack_rate", pgettext_lazy("report", "Acknowledged on time %")),
+      ("resolve_rate", pgettext_lazy("report", "Resolved on time %")),
+      ("callback_rate", pgettext_lazy("report", "Called back on time %"))]),
     ("breaches", pgettext_lazy("report", "Breaches"),
-     [("number", pgettext_lazy("report", "Number")), ("station", pgettext_lazy("report", "Station code")),
-      ("handler", pgettext_lazy("report", "Handler")), ("handler_name", pgettext_lazy("report", "Name")),
-      ("kind", pgettext_lazy("report", "Deadline")), ("due_at", pgettext_lazy("report", "Due")), ("done_at", pgettext_lazy("report", "Done")),
+     [("number", pgettext_lazy("report", "Number")), ("station", pgettext_lazy("report", "Station")),
+      ("handler", pgettext_lazy("report", "Handler")), ("kind", pgettext_lazy("report", "Deadline")),
+      ("due_at", pgettext_lazy("report", "Due")), ("done_at", pgettext_lazy("report", "Done")),
       ("category", pgettext_lazy("report", "Category"))]),
     ("repeat_complainants", pgettext_lazy("report", "Repeat complainants"),
      [("who", pgettext_lazy("report", "Complainant")), ("account_no", pgettext_lazy("report", "Account number")),
       ("phone", pgettext_lazy("report", "Phone")), ("complaints", pgettext_lazy("report", "Complaints"))]),
     ("staff", pgettext_lazy("report", "Staff assessment"),
-     [("handler", pgettext_lazy("report", "Handler")), ("name", pgettext_lazy("report", "Name")), ("station", pgettext_lazy("report", "Station code")),
-      ("effective", pgettext_lazy("report", "Effective complaints")), ("amount_yuan", pgettext_lazy("report", "Assessment (yuan)")),
+     [("handler", pgettext_lazy("report", "Handler")), ("station", pgettext_lazy("report", "Station")),
+      ("effective", pgettext_lazy("report", "Effective complaints")),
+      ("amount_yuan", pgettext_lazy("report", "Assessment (yuan)")),
       ("public_notice", pgettext_lazy("report", "Public notice"))]),
     ("typical_cases", pgettext_lazy("report", "Typical cases"),
-     [("number", pgettext_lazy("report", "Number")), ("station", pgettext_lazy("report", "Station code")),
+     [("number", pgettext_lazy("report", "Number")), ("station", pgettext_lazy("report", "Station")),
       ("category", pgettext_lazy("report", "Category")), ("received_at", pgettext_lazy("report", "Received")),
       ("description", pgettext_lazy("report", "Description")), ("resolution", pgettext_lazy("report", "Resolution"))]),
 ]
+
+
+class _Labels:
+    """Names and labels for the codes a snapshot stores, in the active language: one query each
+    for stations, categories and the users named (whatever the number of rows)."""
+
+    def __init__(self, data: dict):
+        from django.contrib.auth import get_user_model
+
+        from complaints.choices import ComplaintChannel, DeadlineKind
+        from complaints.models import ComplaintCategory
+        from customers.models import SupplyStation
+
+        self.stations = dict(SupplyStation.objects.values_list("code", "name"))
+        self.categories = {c.code: c.label for c in ComplaintCategory.objects.only("code", "name", "name_en")}
+        usernames = {row.get("handler") for key in ("breaches", "staff") for row in data.get(key, [])} - {"", None}
+        self.people = {u.get_username(): (u.get_full_name() or u.get_username())
+                       for u in get_user_model().objects.filter(username__in=usernames)}
+        self.kinds = {k: str(v) for k, v in DeadlineKind.choices}
+        self.channels = {k: str(v) for k, v in ComplaintChannel.choices}
+
+    def cell(self, section: str, field: str, row: dict):
+        value = row.get(field)
+        if field == "station" and value:
+            # a station code, or several joined ("S01, S02") for a handler who moved
+            return "、".join(self.stations.get(code.strip(), code.strip()) for code in str(value).split(","))
+        if field == "handler" and value is not None:
+            return self.people.get(value) or row.get("handler_name") or row.get("name") or value
+        if field == "kind":
+            return self.kinds.get(value, value)
+        if field == "channel":
+            return self.channels.get(value, row.get("label", value))
+        if field in ("code", "class_code", "category") and section != "typical_cases":
+            fallback = row.get({"code": "name", "class_code": "class_name"}.get(field, ""), value)
+            return self.categories.get(value, fallback)
+        if section == "typical_cases" and field == "category":
+            return self.categories.get(row.get("category_code", ""), value)
+        return value
+
 
 SUMMARY_LABELS = [
     ("complaints", pgettext_lazy("report", "Complaints")),
@@ -63,6 +111,12 @@ SUMMARY_LABELS = [
 ]
 
 
+# A text cell starting with one of these would run as a formula in a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns whose values are phone numbers: masked in every export (SPEC §13).
+PHONE_COLUMNS = frozenset({"phone"})
+
+
 def _cell(value):
     if value is None:
         return ""
@@ -71,15 +125,26 @@ def _cell(value):
     return value
 
 
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value):
+    """A CSV cell that a spreadsheet shows as the text it is: a leading ' before =, +, -, @, tab or CR."""
+    return "'" + value if is_formula_like(value) else value
+
+
 def tables(snapshot: ReportSnapshot) -> list[tuple[str, list[str], list[list]]]:
     """(title, header, rows) for every section, the summary first."""
     data = snapshot.data
     summary = data.get("summary", {})
     out = [(str(pgettext_lazy("report sheet", "Summary")), [str(_("Figure")), str(_("Value"))],
             [[str(label), _cell(summary.get(key))] for key, label in SUMMARY_LABELS])]
+    labels = _Labels(data)
     for key, title, columns in SECTIONS:
         out.append((str(title), [str(c) for _f, c in columns],
-                    [[_cell(row.get(f)) for f, _c in columns] for row in data.get(key, [])]))
+                    [[_cell(mask_phone(row.get(f)) if f in PHONE_COLUMNS else labels.cell(key, f, row))
+                      for f, _c in columns] for row in data.get(key, [])]))
     return out
 
 
@@ -95,9 +160,9 @@ def to_csv(snapshot: ReportSnapshot) -> bytes:
     writer.writerow([title_line(snapshot)])
     for title, header, rows in tables(snapshot):
         writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_safe(title)])
+        writer.writerow([csv_safe(c) for c in header])
+        writer.writerows([[csv_safe(v) for v in row] for row in rows])
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
@@ -124,6 +189,9 @@ def to_xlsx(snapshot: ReportSnapshot) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in rows:
             ws.append(row)
+            for cell, value in zip(ws[ws.max_row], row, strict=False):
+                if is_formula_like(value):
+                    cell.data_type = "s"  # text, never a formula
         ws.freeze_panes = "A2"
         for idx, col in enumerate(header, start=1):
             values = [col] + [r[idx - 1] for r in rows]

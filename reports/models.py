@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -157,3 +158,27 @@ class StatState(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.refreshed_at}"
+
+
+class ExportRecord(models.Model):
+    """Who exported what, and when (SPEC §13: exports carry personal data). Written by every
+    download of a report as XLSX or CSV; read in admin."""
+
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("username"), max_length=150)  # kept when the user is deleted
+    what = models.CharField(_("what"), max_length=200)
+    report = models.ForeignKey(ReportSnapshot, verbose_name=_("report"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="exports")
+    format = models.CharField(_("format"), max_length=10)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+
+    def __str__(self):
+        return f"{self.username} {self.what} {self.format}"

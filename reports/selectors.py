@@ -26,12 +26,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from complaints.choices import ComplaintChannel
-from complaints.lifecycle import COMPLAINT
 from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest, WorkCalendarDay
+from complaints.selectors import next_deadline
 from customers.choices import Grade
 from customers.models import SupplyStation
 from customers.selectors import user_station_id
 from servicecenter.exceptions import ValidationFailed
+from servicecenter.inputs import parse_date_param
 from servicecenter.roles import COUNTER, HANDLER, has_role, sees_all_stations
 
 from . import figures as fig
@@ -75,10 +76,7 @@ def can_read_summary(user) -> bool:
 
 
 def _parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(field, "Enter a date as YYYY-MM-DD.")
+    return parse_date_param(value, field)
 
 
 def parse_filters(*, user, params) -> SummaryFilters:
@@ -327,7 +325,8 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
     summary["repeat"] = {"repeat": summary["totals"]["repeat"], "all": summary["totals"]["complaints"],
                          "rate": fig.rate(summary["totals"]["repeat"], summary["totals"]["complaints"])}
 
-    station_ids = sorted(set(by_station) | set(open_rows), key=lambda i: stations[i].code)
+    # every station (the filtered one only, with a station filter), zeros included
+    station_ids = sorted([f.station.id] if f.station else stations, key=lambda i: stations[i].code)
     summary["by_station"] = []
     for sid in station_ids:
         entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}
@@ -453,8 +452,7 @@ def calendar_warning(*, today: date | None = None) -> date | None:
 def my_work(*, user, now: datetime | None = None):
     """The handler's open complaints, the nearest running deadline first, with that deadline."""
     now = now or timezone.now()
-    next_due = COMPLAINT.current_deadline()  # the declared running deadline of each status
-    kind = COMPLAINT.current_kind()
+    next_due, kind = next_deadline()
     return (Complaint.objects.filter(handler=user, status__in=fig.OPEN)
             .select_related("category", "customer", "station")
             .annotate(next_due=next_due, next_kind=kind)

@@ -113,8 +113,8 @@ def report_data(*, start: datetime, end: datetime, cutoff: datetime) -> dict:
 
     by_station = rollup(rows, lambda r: r["station_id"])
     station_rows = []
-    for sid in sorted(by_station, key=lambda i: stations[i].code):
-        r = by_station[sid]
+    for sid in sorted(stations, key=lambda i: stations[i].code):  # every station, zeros included
+        r = by_station.get(sid, {})
         station_rows.append({
             "station": stations[sid].code, "name": stations[sid].name, "complaints": r.get("complaints", 0),
             "effective": r.get("effective", 0), "breached": r.get("breached", 0),
@@ -215,6 +215,7 @@ def staff_assessment(period, *, cutoff: datetime, classes: dict, categories: dic
 
 def typical_cases(period) -> list[dict]:
     return [{"number": c.number, "station": c.station.code, "category": c.category.name,
+             "category_code": c.category.code,
              "received_at": _local(c.received_at), "description": c.description[:300],
              "resolution": c.resolution[:300]}
             for c in period.filter(typical=True).select_related("station", "category").order_by("received_at", "id")]

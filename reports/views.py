@@ -22,7 +22,7 @@ from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
 
 from . import exports, selectors
-from .models import ReportSnapshot
+from .models import ExportRecord, ReportSnapshot
 
 
 def _category_options() -> list:
@@ -84,11 +84,17 @@ def _labels() -> dict:
         "deadlines": [("ack", _("Acknowledged on time")), ("resolve", _("Resolved on time")),
                       ("callback", _("Called back on time")), ("arrive", _("Crews arrived in time")),
                       ("restore", _("Power restored in time"))],
-        "chart": {"intake": pgettext("chart", "Complaints"), "ack_rate": _("Acknowledged on time %"),
-                  "resolve_rate": _("Resolved on time %"), "breached": _("Breached"),
-                  "breached_now": _("Breached now"), "avg": _("Average arrival (min)"),
-                  "target": _("Target (min)"), "ceiling": _("Ceiling (min)"),
-                  "breaches": _("Orders over the ceiling"), "none": _("No data in the period"),
+        "chart": {"intake": pgettext("chart", "Complaints received"), "ack_rate": _("Acknowledged on time %"),
+                  "resolve_rate": _("Resolved on time %"), "axis_complaints": pgettext("chart axis", "Complaints"),
+                  "axis_rate": _("On-time rate"), "unit_complaints": pgettext("unit", "complaints"),
+                  "unit_min": pgettext("unit", "min"), "intake_period": _("Complaints in the period"),
+                  "breached": _("Missed a deadline (received in the period)"),
+                  "breached_now": _("Breached now (open)"), "avg": _("Average arrival"),
+                  "target": _("Target: average arrival promised"), "ceiling": _("Ceiling: longest allowed per order"),
+                  "breaches": _("Orders over the ceiling"), "arrived": _("Arrived"),
+                  "none": _("No data in the period"),
+                  "no_library": _("The charts need Apache ECharts (make install fetches it); the figures above are "
+                                  "complete."),
                   "areas": {"urban": _("Urban"), "rural": _("Rural"), "remote": _("Remote")},
                   "error": _("Could not refresh; showing the last figures."), "approved": _("Approved"),
                   "failed": _("Failed")},
@@ -197,7 +203,11 @@ def report_detail(request, pk: int):
     return render(request, "reports/report_detail.html", {"report": snap, "tables": exports.tables(snap)})
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+def _download(content: bytes, content_type: str, name: str, *, request, snap, fmt: str) -> HttpResponse:
+    """The file, after recording who exported what (SPEC §13)."""
+    ExportRecord.objects.create(user=request.user, username=request.user.get_username(), report=snap, format=fmt,
+                                what=f"{exports.title_line(snap)} (#{snap.pk})"[:200],
+                                address=request.META.get("REMOTE_ADDR") or None)
     resp = HttpResponse(content, content_type=content_type)
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
@@ -209,11 +219,12 @@ def report_xlsx(request, pk: int):
     snap = get_object_or_404(ReportSnapshot, pk=pk)
     return _download(exports.to_xlsx(snap),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     exports.filename(snap, "xlsx"))
+                     exports.filename(snap, "xlsx"), request=request, snap=snap, fmt="xlsx")
 
 
 @login_required
 def report_csv(request, pk: int):
     _manager_only(request)
     snap = get_object_or_404(ReportSnapshot, pk=pk)
-    return _download(exports.to_csv(snap), "text/csv; charset=utf-8", exports.filename(snap, "csv"))
+    return _download(exports.to_csv(snap), "text/csv; charset=utf-8", exports.filename(snap, "csv"),
+                     request=request, snap=snap, fmt="csv")

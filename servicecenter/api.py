@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import status
@@ -30,6 +31,9 @@ def exception_handler(exc, context):
         else:
             data = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
+        return Response({"detail": str(exc) or "The request is too large.", "code": "too_large"},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     return drf_exception_handler(exc, context)

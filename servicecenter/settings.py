@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servicecenter.security.SecureCookiesMiddleware",  # signin: Secure cookies over HTTPS
     "csp.middleware.CSPMiddleware",  # signin: content security policy
+    "servicecenter.inputs.BadInputMiddleware",  # badinput: NUL, oversized bodies, before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -216,7 +217,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Apache ECharts' release files come from its npm package (package.json; `make install` runs
+# `npm ci`): served as static/echarts/echarts.min.js, never from a CDN, never copied in here.
+ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([("echarts", ECHARTS_DIST)] if ECHARTS_DIST.is_dir() else [])
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -243,7 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "servicecenter.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "servicecenter.schema.AutoSchema",  # nullable/blank read-only fields told
     "EXCEPTION_HANDLER": "servicecenter.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -255,6 +259,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every operation lists the error answers it can give (servicecenter/schema.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "servicecenter.schema.postprocess_error_responses"],
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -303,6 +310,12 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- product settings ---------------------------------------------------------------------
 REPEAT_WINDOW = env_duration("REPEAT_WINDOW", "30 days")
+# Bad input (servicecenter/inputs.py): a phone call or letter received at most this long ago; a
+# request body longer than MAX_REQUEST_BYTES is refused by its length, before it is read; a photo
+# of more pixels than PHOTO_MAX_PIXELS is refused when decoded.
+RECEIVED_AT_MAX_AGE = env_duration("RECEIVED_AT_MAX_AGE", "365 days")
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)
 QUIET_HOURS = env_str("QUIET_HOURS", "22:00-07:30")
 
 # =================================================================================================

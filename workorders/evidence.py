@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -49,17 +52,55 @@ def check_photo(upload, *, existing_count: int) -> str:
     content_type = sniff(head)
     if content_type is None:
         raise PhotoRejected(_("The file is not a JPEG, PNG or HEIC photo."))
-    if content_type in ("image/jpeg", "image/png"):
-        # A valid signature on a broken or disguised file: let Pillow parse it.
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(upload) as img:
-                img.verify()
-                if Image.MIME.get(img.format) != content_type:
-                    raise PhotoRejected(_("The file is not a JPEG, PNG or HEIC photo."))
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise PhotoRejected(_("The photo is damaged and cannot be read.")) from exc
-        finally:
-            upload.seek(0)
+    _decode(upload, content_type)
     return content_type
+
+
+# The Pillow format each sniffed type must decode as.
+FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/heic": "HEIF"}
+
+
+def max_pixels() -> int:
+    return getattr(settings, "PHOTO_MAX_PIXELS", 50_000_000)
+
+
+def _decode(upload, content_type: str) -> None:
+    """The file must decode as the image it claims to be, within the pixel limit: JPEG and PNG
+    are parsed and verified by Pillow, HEIC decoded by pillow-heif; a picture of more than
+    PHOTO_MAX_PIXELS pixels (a decompression bomb) is refused from its header, before decoding."""
+    from PIL import Image, UnidentifiedImageError
+
+    if content_type == "image/heic":
+        _register_heif()
+    limit = max_pixels()
+    too_big = PhotoRejected(_("The photo has more than %(mp)d million pixels.") % {"mp": limit // 1_000_000})
+    Image.MAX_IMAGE_PIXELS = limit  # Pillow's own guard: an error at twice this, a warning above it
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[FORMATS[content_type]]) as img:
+                width, height = img.size
+                if width * height > limit:
+                    raise too_big
+                if content_type == "image/heic":
+                    img.load()  # HEIC has no cheap verify: decode it (bounded by the pixel limit)
+                else:
+                    img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_big from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise PhotoRejected(_("The photo is damaged and cannot be read.")) from exc
+    finally:
+        upload.seek(0)
+
+
+_heif_registered = False
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if not _heif_registered:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        _heif_registered = True

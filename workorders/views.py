@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
 from servicecenter.exceptions import DomainError, InvalidTransition, StaleVersion, ValidationFailed
+from servicecenter.inputs import safe_next
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
@@ -251,9 +252,7 @@ def dispatcher_action(request, number, verb):
     order = _order_or_404(request, number)
     if not selectors.can_manage(request.user, order):
         raise Http404
-    back = request.POST.get("next") or f"/work-orders/{order.number}/"
-    if not back.startswith("/"):
-        back = "/work-orders/"
+    back = safe_next(request, f"/work-orders/{order.number}/")
 
     def act():
         fresh = WorkOrder.objects.get(pk=order.pk)

@@ -16,6 +16,8 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from servicecenter.inputs import MAX_NOTE
+
 from ..choices import DeadlineKind, EscalationLevel, SubjectType
 from ..escalations import (
     can_acknowledge,
@@ -75,12 +77,12 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 
 class EscalationAcknowledgeInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE, default="")
 
 
 class EscalationAcknowledgeManyInputSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE, default="")
 
 
 class EscalationAcknowledgeManyOutputSerializer(serializers.Serializer):

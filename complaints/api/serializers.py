@@ -1,14 +1,18 @@
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clock.api import DeadlinesField
-from customers.models import Customer, SupplyStation
+from customers.api.fields import ScopedCustomerField
+from customers.models import SupplyStation
+from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
+from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
 from ..calendar import get_categories
-from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction
+from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction, SlaState
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 from ..services import MAX_DESCRIPTION
 from ..sla import sla_state
@@ -27,7 +31,9 @@ class CachedCategoryField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ComplaintSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerializer):
+    phone_fields = ("complainant_phone",)
+
     customer_account_no = serializers.CharField(source="customer.account_no", read_only=True, default=None)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
@@ -46,12 +52,13 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "received_at", "station", "handler", "grade_at_intake", "sla_policy", "sla_targets",
             "ack_due_at", "resolve_due_at", "callback_due_at", "original_resolve_due_at",
             "acknowledged_at", "resolved_at", "callback_at", "closed_at",
-            "ack_breached", "resolve_breached", "callback_breached", "sla_state", "deadlines",
+            "ack_breached", "resolve_breached", "callback_breached", "sla_state",
             "resolution", "verified", "utility_responsible", "satisfaction", "reopen_count", "urge_count",
-            "repeat_of", "typical", "close_reason", "version", "created_at", "updated_at",
+            "repeat_of", "typical", "close_reason", "version", "created_at", "updated_at", "deadlines",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
     def get_sla_state(self, obj) -> str:
         now = self.context.get("now") or timezone.now()
         return sla_state(obj, now)
@@ -59,8 +66,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 class ComplaintCreateInputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=ComplaintChannel.choices)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.select_related("station"),
-                                                  required=False, allow_null=True)
+    customer = ScopedCustomerField(required=False, allow_null=True)
     complainant_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
@@ -68,16 +74,16 @@ class ComplaintCreateInputSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=ComplaintSeverity.choices, required=False,
                                        default=ComplaintSeverity.NORMAL)
     description = serializers.CharField(max_length=MAX_DESCRIPTION)
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = DateTimeField(required=False, allow_null=True)
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all(), required=False,
                                            allow_null=True)
     acknowledge_now = serializers.BooleanField(required=False, default=False)
-    ack_note = serializers.CharField(required=False, allow_blank=True, default="")
+    ack_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class AcknowledgeInputSerializer(serializers.Serializer):
     how = serializers.ChoiceField(choices=AckHow.choices, default=AckHow.PHONE)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class ReasonInputSerializer(serializers.Serializer):
@@ -85,29 +91,29 @@ class ReasonInputSerializer(serializers.Serializer):
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class RequestExtensionInputSerializer(serializers.Serializer):
-    requested_due_at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    requested_due_at = DateTimeField()
+    reason = serializers.CharField(max_length=MAX_NOTE)
 
 
 class ApproveExtensionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField(default=True)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    due_at = DateTimeField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class ResolveInputSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=MAX_TEXT)
     verified = serializers.BooleanField(allow_null=False)
     utility_responsible = serializers.BooleanField(allow_null=False)
 
 
 class CallbackInputSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
 
 class AssignInputSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from clock.engine import deadlines_annotation
+from customers.privacy import mask_phones_in_list
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
 
 from .. import selectors, services
@@ -27,14 +28,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return selectors.complaint_list(user=self.request.user).annotate(clock_rows=deadlines_annotation("complaint"))
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
+        return {**super().get_serializer_context(), "now": timezone.now(), "mask_phones": mask_phones_in_list(self)}
 
     def _answer(self, complaint, code=status.HTTP_200_OK):
         complaint = selectors.complaint_get(user=self.request.user, pk=complaint.pk)
         return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data, status=code)
 
     def _input(self, serializer_class):
-        ser = serializer_class(data=self.request.data)
+        ser = serializer_class(data=self.request.data, context={"request": self.request})
         ser.is_valid(raise_exception=True)
         return ser.validated_data
 
@@ -122,14 +123,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._act(services.complaint_mark_typical, s.MarkTypicalInputSerializer)
 
     @extend_schema(responses=s.ComplaintEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request, pk=None):
         complaint = self.get_object()
         page = self.paginate_queryset(selectors.complaint_events(complaint=complaint))
         return self.get_paginated_response(s.ComplaintEventSerializer(page, many=True).data)
 
     @extend_schema(responses=s.ComplaintEscalationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def escalations(self, request, pk=None):
         complaint = self.get_object()
         qs = selectors.complaint_escalations(complaint=complaint).select_related("station")

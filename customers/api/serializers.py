@@ -1,21 +1,38 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from servicecenter.roles import sees_all_stations
+
 from ..models import ConsumptionRecord, Customer, Notification, SupplyStation
+from ..privacy import MaskedPhones, PhoneField
+from ..selectors import user_station_id
 
 User = get_user_model()
 
 
 class SupplyStationSerializer(serializers.ModelSerializer):
     head = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(), required=False,
-                                        allow_null=True)
+                                        allow_null=True,
+                                        help_text="username of the station head; null for a station "
+                                                  "outside the reader's own (people are scoped like customers)")
 
     class Meta:
         model = SupplyStation
         fields = ["id", "code", "name", "area_type", "head", "created_at", "updated_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_all_stations(request.user) \
+                and instance.pk != user_station_id(request.user):
+            data["head"] = None
+        return data
 
-class CustomerSerializer(serializers.ModelSerializer):
+
+class CustomerSerializer(MaskedPhones, serializers.ModelSerializer):
+    phone_fields = ("phone",)
+    phone = PhoneField()
+
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all())
     account_manager = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(),
                                                    required=False, allow_null=True)

@@ -1,5 +1,4 @@
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -11,6 +10,8 @@ from servicecenter.roles import ADMIN, MANAGER, has_role
 from .. import selectors, services
 from ..filters import CustomerFilterSet
 from ..inbox import notification_list, notification_mark_read, notification_unread_count
+from ..models import Notification
+from ..privacy import mask_phones_in_list
 from .serializers import (
     ConsumptionRecordSerializer,
     ConsumptionUpsertSerializer,
@@ -62,6 +63,9 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.customer_list(user=self.request.user).order_by("account_no")
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "mask_phones": mask_phones_in_list(self)}
+
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save()
@@ -70,8 +74,11 @@ class CustomerViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save()
 
-    @extend_schema(request=ConsumptionUpsertSerializer, responses=ConsumptionRecordSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="consumption")
+    @extend_schema(methods=["GET"], responses=ConsumptionRecordSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ConsumptionUpsertSerializer, responses=inline_serializer(
+        "ConsumptionUpsertAnswer", {"changed": drf_serializers.IntegerField(),
+                                    "rows": ConsumptionRecordSerializer(many=True)}))
+    @action(detail=True, methods=["get", "post"], url_path="consumption", pagination_class=None, filter_backends=[])
     def consumption(self, request, pk=None):
         """GET: the customer's monthly consumption. POST {rows: [...]} upserts rows (managers)."""
         customer = self.get_object()
@@ -91,6 +98,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The signed-in user's own in-app notifications, newest first."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset reads the user's own
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):
@@ -98,7 +106,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        note = get_object_or_404(self.get_queryset(), pk=pk)
+        note = self.get_object()
         if note.read_at is None:
             notification_mark_read(user=request.user, ids=[note.pk])
             note.refresh_from_db()

@@ -1,5 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from customers.choices import Grade
+from servicecenter.inputs import bounded_date
+
+from .. import rules, selectors
 from ..choices import VisitKind
 from ..models import GradeChange, GradeRun, Visit
 
@@ -16,14 +22,54 @@ class GradeRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TierMismatchSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    account_no = serializers.CharField()
+    name = serializers.CharField()
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    account_manager = serializers.CharField(allow_null=True)
+    tier = serializers.CharField(allow_blank=True)
+    required_tier = serializers.CharField()
+
+
 class GradeRunDetailSerializer(GradeRunSerializer):
+    """One run, with its tier mismatches: of the customers the requesting user may see only."""
+
+    mismatches = serializers.SerializerMethodField()
+    mismatch_count = serializers.SerializerMethodField()
+
     class Meta(GradeRunSerializer.Meta):
         fields = [*GradeRunSerializer.Meta.fields, "mismatches"]
         read_only_fields = fields
 
+    def _visible(self, run) -> list[dict]:
+        cache = self.context.setdefault("_mismatches", {})
+        if run.pk not in cache:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            cache[run.pk] = selectors.visible_mismatches(run, user=user) if user is not None else []
+        return cache[run.pk]
+
+    @extend_schema_field(TierMismatchSerializer(many=True))
+    def get_mismatches(self, run) -> list[dict]:
+        return self._visible(run)
+
+    def get_mismatch_count(self, run) -> int:
+        """Managers: every mismatch of the run; others: those of the customers they see."""
+        request = self.context.get("request")
+        if request is not None and selectors.can_start_runs(request.user):
+            return run.mismatch_count
+        return len(self._visible(run))
+
 
 class GradeRunCreateInputSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}(-01)?$", help_text="YYYY-MM")
+
+    def validate_period(self, value):
+        try:
+            return bounded_date(rules.parse_period(value))
+        except ValueError:
+            raise serializers.ValidationError(_("Enter a month as YYYY-MM (2000-01 to 2099-12).")) from None
     dry_run = serializers.BooleanField(default=False)
     force = serializers.BooleanField(default=False)
 
@@ -47,3 +93,10 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = ["id", "customer", "account_manager", "kind", "date", "notes", "created_at"]
         read_only_fields = ["id", "customer", "account_manager", "created_at"]
+        extra_kwargs = {"notes": {"max_length": 4000}}
+
+    def validate_date(self, value):
+        try:
+            return bounded_date(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None

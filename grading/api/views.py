@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from customers.selectors import customer_list
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..filters import GradeChangeFilterSet, GradeRunFilterSet, VisitFilterSet
 from ..tasks import reevaluate_grades
 from .serializers import (
@@ -47,7 +47,7 @@ class GradeRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def create(self, request, *args, **kwargs):
         data = GradeRunCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        period = rules.parse_period(data.validated_data["period"])
+        period = data.validated_data["period"]
         with transaction.atomic():
             run, created = services.grade_run_start(period=period, dry_run=data.validated_data["dry_run"],
                                                     force=data.validated_data["force"], by=request.user)

@@ -23,7 +23,7 @@
     timer = setTimeout(function () {
       fetch(form.dataset.searchUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
         .then(r => r.json()).then(d => {
-          list.innerHTML = d.results.map(c => '<li><button type="button" data-id="' + c.id + '" data-name="' + esc(c.name) +
+          list.innerHTML = d.results.map(c => '<li><button type="button" data-id="' + c.id + '" data-name="' + esc(c.complainant || c.name) +
             '" data-phone="' + esc(c.phone) + '" data-label="' + esc(c.account_no + " · " + c.name + " · " + c.grade_label) + '">' +
             esc(c.account_no) + " · <strong>" + esc(c.name) + "</strong> · " + esc(c.phone) + " · " + esc(c.address) + " · " + esc(c.grade_label) + "</button></li>").join("");
         });

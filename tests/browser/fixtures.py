@@ -74,3 +74,14 @@ def assert_no_horizontal_scroll(page):
     """No element is wider than the viewport (tablets and phones never scroll sideways)."""
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
+
+
+def wait_until(check, timeout: float = 10.0) -> None:
+    """Poll `check()` from Python until it is true: with the CSP (script-src 'self') Playwright's
+    string predicates for wait_for_function cannot be evaluated in the page."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "timed out waiting for the page"
+        time.sleep(0.1)

@@ -76,11 +76,15 @@ def test_spring_festival_is_skipped():
     assert add_workdays(sh(2026, 2, 13, 12), 2, CAL) == sh(2026, 2, 24, 23, 59, 59)
 
 
-def test_an_unknown_year_assumes_weekends_and_fixed_date_holidays():
-    # 2027 is not in the calendar: 2027-10-01..03 assumed off, 10-04 Mon is the first working day
-    assert not CAL.is_workday(date(2027, 10, 1))
+def test_an_unknown_year_takes_the_statutory_holidays_provisionally():
+    # 2027 is not in the calendar: the `holidays` package's China rules give National Day 10-01..05
+    # and the Spring Festival (lunar) off; the make-up days are not known
+    assert not CAL.is_workday(date(2027, 10, 1)) and not CAL.is_workday(date(2027, 10, 5))
     assert not CAL.is_workday(date(2027, 1, 1))
-    assert add_workdays(sh(2027, 9, 30, 10), 1, CAL) == sh(2027, 10, 4, 23, 59, 59)
+    assert not CAL.is_workday(date(2027, 2, 8))  # Spring Festival, a Monday
+    assert add_workdays(sh(2027, 9, 30, 10), 1, CAL) == sh(2027, 10, 6, 23, 59, 59)
+    assert CAL.counts_provisional(date(2026, 12, 30), date(2027, 1, 4))
+    assert not CAL.counts_provisional(date(2026, 3, 2), date(2026, 3, 9))
 
 
 def test_coverage_warning_starts_sixty_days_before_the_known_calendar_ends():

@@ -38,12 +38,13 @@ def test_pause_and_resume_move_every_open_deadline_by_the_paused_time(api, users
     c.refresh_from_db()
     paused = timedelta(days=2, hours=6, minutes=30)
     assert c.ack_due_at == ack + paused
-    assert c.resolve_due_at == resolve + paused
+    # workdays move by whole working days: Wed 09:00 -> Fri 15:30 spent 2.27 working days -> 2
+    assert c.resolve_due_at == datetime(2026, 12, 4, 23, 59, 59, tzinfo=SH) and resolve.day == 2
     seg = c.pauses.get()
     assert (seg.reason, seg.ended_at - seg.started_at) == ("客户出差，约定三天后联系", paused)
     event = c.events.get(kind="resumed")
     assert event.data["paused_seconds"] == int(paused.total_seconds())
-    assert event.data["deadlines"]["resolve_due_at"][1] == "2026-12-05T06:29:59+08:00"
+    assert event.data["deadlines"]["resolve_due_at"][1] == "2026-12-04T23:59:59+08:00"
 
 
 def test_a_paused_complaint_is_not_at_risk_while_the_clock_stands(api, users, walk_in):

@@ -117,8 +117,8 @@ def test_xlsx_holds_the_figures_with_formatted_frozen_headers(march, client, use
     assert values["投诉件数"] == 4 and values["有效投诉"] == 3 and values["按时受理率 %"] == 75.0
     stations = wb.worksheets[3]
     rows = list(stations.iter_rows(values_only=True))
-    assert rows[1][:5] == ("S01", "城东供电所", 3, 2, 2)
-    assert stations.column_dimensions["B"].width >= 10
+    assert rows[1][:4] == ("城东供电所", 3, 2, 2)
+    assert stations.column_dimensions["A"].width >= 10
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_csv_starts_with_the_bom_and_holds_the_figures(march, client, users):
     resp = client.get(f"/reports/{snap.pk}.csv")
     assert resp.content.startswith(b"\xef\xbb\xbf")
     text = resp.content.decode("utf-8-sig")
-    assert "投诉件数,4" in text and "S01,城东供电所,3,2,2" in text
+    assert "投诉件数,4" in text and "城东供电所,3,2,2" in text
 
 
 @pytest.mark.django_db

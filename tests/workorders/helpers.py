@@ -1,4 +1,4 @@
-"""Small image files made in memory: real JPEG/PNG from Pillow, a minimal HEIC `ftyp` box."""
+"""Small image files made in memory: real JPEG/PNG from Pillow, real HEIC from pillow-heif."""
 
 import io
 
@@ -18,10 +18,20 @@ def png_bytes(size=(32, 32)) -> bytes:
     return buf.getvalue()
 
 
-def heic_bytes() -> bytes:
-    # ftyp box: size, "ftyp", major brand "heic", minor version, compatible brands
+def heic_bytes(size=(64, 48)) -> bytes:
+    """A real HEIC picture, encoded by pillow-heif."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    buf = io.BytesIO()
+    Image.new("RGB", size, (30, 160, 60)).save(buf, format="HEIF")
+    return buf.getvalue()
+
+
+def fake_heic_bytes() -> bytes:
+    """An `ftyp heic` box followed by an HTML page: HEIC by its magic bytes only."""
     box = b"ftyp" + b"heic" + b"\x00\x00\x00\x00" + b"mif1" + b"heic"
-    return len(box).to_bytes(4, "big") + box + b"\x00" * 200
+    return len(box).to_bytes(4, "big") + box + b"<html><script>alert(1)</script></html>" * 10
 
 
 def upload(name="site.jpg", content=None, content_type="image/jpeg"):

@@ -8,8 +8,11 @@ from rest_framework import serializers
 
 from clock.api import DeadlinesField
 from clock.engine import deadlines_annotation
-from customers.models import Customer, SupplyStation
+from customers.api.fields import ScopedCustomerField
+from customers.models import SupplyStation
+from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
+from servicecenter.inputs import DateTimeField, FiniteFloatField
 
 from ..choices import WorkOrderKind, WorkOrderPriority
 from ..lifecycle import CREW_NEXT_ACTION, WORK_ORDER, allowed_actions
@@ -62,8 +65,10 @@ STEP_FIELDS = [
 ]
 
 
-class WorkOrderCrewSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class WorkOrderCrewSerializer(MaskedPhones, FieldsBuiltOnce, serializers.ModelSerializer):
     """What a crew member sees: the job, and of the customer only name, address and phone."""
+
+    phone_fields = ("customer_phone", "contact_phone")
 
     station = serializers.SlugRelatedField(slug_field="code", read_only=True)
     crew = serializers.SlugRelatedField(slug_field="name", read_only=True)
@@ -164,20 +169,19 @@ class WorkOrderCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=WorkOrderKind.choices, default=WorkOrderKind.REPAIR)
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all(), required=False)
     complaint = serializers.CharField(required=False, help_text=_("complaint number (TS…)"))
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    customer = ScopedCustomerField(required=False, allow_null=True)
     address = serializers.CharField(required=False, allow_blank=True, max_length=300)
     area_type = serializers.ChoiceField(choices=["urban", "rural", "remote"], required=False)
     priority = serializers.ChoiceField(choices=WorkOrderPriority.choices, default=WorkOrderPriority.NORMAL)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     contact_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
+    due_at = DateTimeField(required=False, allow_null=True)
 
 
 class ActionInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
-    client_time = serializers.DateTimeField(required=False, allow_null=True,
-                                            help_text=_("the device's own time of the step"))
+    client_time = DateTimeField(required=False, allow_null=True, help_text=_("the device's own time of the step"))
 
     def validate_client_time(self, value):
         if value is not None and timezone.is_naive(value):
@@ -191,8 +195,8 @@ class WorkOrderDispatchInputSerializer(ActionInputSerializer):
 
 class WorkOrderArriveInputSerializer(ActionInputSerializer):
     # floats: browsers report as many decimals as they like; the service keeps six (≈ 0.1 m)
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    lat = FiniteFloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = FiniteFloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     delay_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     customer_informed = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -208,4 +212,4 @@ class WorkOrderCancelInputSerializer(ActionInputSerializer):
 class WorkOrderPhotoInputSerializer(serializers.Serializer):
     photo = serializers.FileField()
     version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    client_time = serializers.DateTimeField(required=False, allow_null=True)
+    client_time = DateTimeField(required=False, allow_null=True)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from clock.engine import deadlines_annotation
 from complaints.models import Complaint
+from customers.privacy import mask_phones_in_list
 from servicecenter.exceptions import StaleVersion, ValidationFailed
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
@@ -88,6 +89,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         ).select_related("created_by").annotate(clock_rows=deadlines_annotation("work_order")).order_by(
             "-created_at", "-id")
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "mask_phones": mask_phones_in_list(self)}
+
     def get_serializer_class(self):
         if selectors.is_crew_only(self.request.user):
             return s.WorkOrderCrewSerializer
@@ -113,7 +117,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(request=s.WorkOrderCreateInputSerializer, responses={201: s.WorkOrderSerializer},
                    parameters=[IDEMPOTENCY_PARAM])
     def create(self, request, *args, **kwargs):
-        data = s.WorkOrderCreateInputSerializer(data=request.data)
+        data = s.WorkOrderCreateInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         complaint = None
@@ -231,9 +235,10 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def cancel(self, request, pk=None):
         return self._action(request, pk, "cancel")
 
-    @extend_schema(request={"multipart/form-data": s.WorkOrderPhotoInputSerializer},
+    @extend_schema(methods=["GET"], responses=s.WorkOrderPhotoSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": s.WorkOrderPhotoInputSerializer},
                    responses={201: s.WorkOrderPhotoSerializer}, parameters=[IDEMPOTENCY_PARAM])
-    @action(detail=True, methods=["get", "post"], url_path="photos")
+    @action(detail=True, methods=["get", "post"], url_path="photos", pagination_class=None, filter_backends=[])
     def photos(self, request, pk=None):
         """GET the order's photos; POST multipart `photo` (JPEG/PNG/HEIC ≤ 10 MB, ≤ 10 per order)."""
         order = self.get_object()
@@ -260,7 +265,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._respond(answer)
 
     @extend_schema(responses=s.WorkOrderEventSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="events")
+    @action(detail=True, methods=["get"], url_path="events", pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         order = self.get_object()
         return Response(s.WorkOrderEventSerializer(order.events.select_related("actor"), many=True).data)
