@@ -388,10 +388,25 @@ def _as_datetime(value) -> datetime | None:
     return timezone.make_aware(parsed, UTC) if parsed and timezone.is_naive(parsed) else parsed
 
 
+def _plan_on_partial_indexes() -> None:
+    """PostgreSQL, for this transaction: walk the arms' partial indexes, never the table.
+
+    The planner estimates `running AND NOT breached AND due_at <= now` from the statistics of the
+    whole table, where most rows are stopped deadlines of closed objects, long past: with a million
+    open objects it expects most running rows to be past due and reads all four million rows
+    (2.6 s for a sweep with nothing to do), where the partial index holds the few that crossed. The
+    arms, their UPDATEs and the escalation INSERT read only what the indexes give; the tables the
+    notifications read are small and keyed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+
+
 def _sweep_once(now: datetime, result: SweepResult) -> None:
     from .escalations import notify_escalations, notify_escalations_set_based
 
     with site_language(), transaction.atomic():
+        _plan_on_partial_indexes()
         a = arms(now)
         # breach first: its rows leave the other arms once flagged; each row is written once
         new = _insert_escalations(a["breach"], now)

@@ -154,16 +154,19 @@ class SlaSweep(Scenario):
         instant = local.replace(hour=23, minute=59, second=59, microsecond=0).astimezone(UTC)
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS bench_eod")
+            # running complaint deadlines of every kind (an acknowledgement, a reply, a callback) due
+            # after now, the nearest first: they all fall due at the one instant
             cur.execute("""CREATE TEMP TABLE bench_eod AS
-                           SELECT id, subject_id, station_id, cycle FROM clock_deadline
-                           WHERE running AND NOT breached AND subject_type = 'complaint' AND kind = 'resolve'
-                             AND due_at > %s ORDER BY due_at LIMIT %s""", [instant, n])
+                           SELECT id, subject_id, station_id, cycle, kind FROM clock_deadline
+                           WHERE running AND NOT breached AND subject_type = 'complaint'
+                             AND due_at > %s ORDER BY due_at LIMIT %s""", [self.now, n])
             before = instant - timedelta(hours=1)
             cur.execute("UPDATE clock_deadline d SET due_at = %s, warn_at = LEAST(d.warn_at, %s) FROM bench_eod e "
                         "WHERE d.id = e.id", [instant, before])
-            cur.execute("UPDATE complaints_complaint c SET resolve_due_at = %s, "
-                        "resolve_warn_at = LEAST(c.resolve_warn_at, %s) FROM bench_eod e WHERE c.id = e.subject_id",
-                        [instant, before])
+            for kind in ("ack", "resolve", "callback"):
+                cur.execute(f"UPDATE complaints_complaint c SET {kind}_due_at = %s, "
+                            f"{kind}_warn_at = LEAST(c.{kind}_warn_at, %s) FROM bench_eod e "
+                            f"WHERE c.id = e.subject_id AND e.kind = %s", [instant, before, kind])
             cur.execute("SELECT COUNT(*) FROM bench_eod")
             moved = cur.fetchone()[0]
         with connection.cursor() as cur:
@@ -184,7 +187,7 @@ class SlaSweep(Scenario):
             cur.execute("""
                 INSERT INTO complaints_escalation (created_at, updated_at, subject_type, kind, level, subject_id,
                                                    complaint_id, station_id, due_at, reason, cycle)
-                SELECT %s, %s, 'complaint', 'resolve', lv.n, e.subject_id, e.subject_id, e.station_id, %s, '',
+                SELECT %s, %s, 'complaint', e.kind, lv.n, e.subject_id, e.subject_id, e.station_id, %s, '',
                        e.cycle + 100
                 FROM bench_eod e CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) lv
                 ORDER BY e.subject_id, lv.n LIMIT %s
