@@ -42,8 +42,7 @@ def _aware(value) -> datetime | None:
 
 def desired_rows(lc: Lifecycle, obj, *, now: datetime) -> list[dict]:
     """The current deadline rows of `obj` as its columns and its lifecycle say (no query)."""
-    status = lc._by_status.get(obj.status)
-    runs = set(status.runs) if status else set()
+    runs = set(lc.running_for(obj))
     rows = []
     for d in lc.deadlines:
         due = getattr(obj, d.due)
@@ -209,7 +208,7 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
     qn = connection.ops.quote_name
     written = 0
     for d in lc.deadlines:
-        running = Q(status__in=lc.running_in(d.kind)) if lc.running_in(d.kind) else Q(pk__in=[])
+        running = (Q(status__in=lc.running_in(d.kind)) if lc.running_in(d.kind) else Q(pk__in=[])) | lc.standing_q(d.kind)
         met = Case(When(running, then=Value(None)),
                    When(Q(**{f"{d.met}__isnull": False}) & (Q(**{f"{d.start}__isnull": True})
                                                             | Q(**{f"{d.met}__gte": F(d.start)})), then=F(d.met)),

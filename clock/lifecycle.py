@@ -141,6 +141,59 @@ class Lifecycle:
         statuses = self.running_in(kind)
         return Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
 
+    # --- a standing clock hides nothing (SPEC §3) ----------------------------------------------
+    # In a standing (paused) status no deadline runs, except one of the status it stands for that
+    # had already passed when the clock stopped: the pause does not move it (resume only moves
+    # the ones still ahead), so it runs on and the sweep breaches and escalates it as an on-time
+    # sweep would have, paused or not.
+
+    def _stood_from(self, obj) -> Status | None:
+        s = self._by_status.get(obj.status)
+        if s is None or not s.stands:
+            return None
+        before = getattr(obj, self.stood_from_field, "") if self.stood_from_field else ""
+        return self._by_status.get(before or s.stands, self._by_status[s.stands])
+
+    def running_for(self, obj) -> list[str]:
+        """The deadline kinds whose clock runs for this object now: its status's, or in a standing
+        status the stood-for status's deadlines that had passed before the stand."""
+        s = self._by_status.get(obj.status)
+        if s is None:
+            return []
+        stood = self._stood_from(obj)
+        if stood is None:
+            return list(s.runs)
+        at = getattr(obj, self.stand_at_field, None) if self.stand_at_field else None
+        if at is None:
+            return []
+        return [k for k in stood.runs
+                if getattr(obj, self._by_kind[k].due) is not None and getattr(obj, self._by_kind[k].due) <= at]
+
+    def standing_q(self, kind: str) -> Q:
+        """The subject rows in a standing status whose `kind` deadline had passed before the stand
+        (they run on: `running_for`)."""
+        q = Q(pk__in=[])
+        if not self.stand_at_field:
+            return q
+        d = self._by_kind[kind]
+        for s in self.statuses:
+            if not s.stands:
+                continue
+            stood_statuses = [name for name in self.running_in(kind)]
+            if not stood_statuses:
+                continue
+            cond = Q(status=s.name, **{f"{d.due}__lte": F(self.stand_at_field)})
+            if self.stood_from_field:
+                default_runs = kind in self._by_status[s.stands].runs
+                by = Q(**{f"{self.stood_from_field}__in": stood_statuses})
+                if default_runs:
+                    by |= Q(**{self.stood_from_field: ""})
+                cond &= by
+            elif kind not in self._by_status[s.stands].runs:
+                continue
+            q |= cond
+        return q
+
     def cycle_of(self, obj, kind: str) -> int:
         if self.cycle_field and self._by_kind[kind].cycles:
             return int(getattr(obj, self.cycle_field) or 0)
@@ -150,6 +203,8 @@ class Lifecycle:
         q = Q(pk__in=[])
         for d in self.deadlines:
             q |= self.running_q(d.kind) & Q(**{f"{d.due}__lt": now})
+            if self.stand_at_field:
+                q |= self.standing_q(d.kind)
         return q
 
     def _warned(self, now: datetime) -> Q:

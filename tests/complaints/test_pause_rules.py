@@ -68,3 +68,25 @@ def test_a_deadline_passed_before_the_pause_is_breached_and_escalated_after_one_
     enforce_sla(now=received + timedelta(days=3, minutes=2))
     assert Escalation.objects.filter(complaint=c, kind="ack").count() == 3
     assert Complaint.objects.get(pk=c.pk).ack_breached
+
+
+def test_a_deadline_passed_before_the_pause_is_breached_by_a_sweep_while_still_paused(users, category):
+    """The pause hides nothing: the sweep breaches and escalates the passed deadline of a paused
+    complaint as it does its never-paused twin's; one still ahead at the pause stands still."""
+    received = datetime(2026, 3, 2, 10, 0, tzinfo=SH)
+    c = _intake(users, category, received)
+    twin = _intake(users, category, received, phone="13800002222")
+    with time_machine.travel(received + timedelta(hours=30), tick=False):  # the 24 h ack deadline passed
+        services.complaint_pause(complaint=c, by=users["handler"], reason="客户外出")
+    enforce_sla(now=received + timedelta(days=3))
+    c.refresh_from_db()
+    assert c.status == "paused" and c.ack_breached is True
+    levels = sorted(Escalation.objects.filter(complaint=c, kind="ack").values_list("level", flat=True))
+    twin_levels = sorted(Escalation.objects.filter(complaint=twin, kind="ack").values_list("level", flat=True))
+    assert levels == twin_levels == [1, 2, 3]
+    # the reply deadline was still ahead when the clock stopped: it does not run while paused
+    assert not Escalation.objects.filter(complaint=c, kind="resolve").exists()
+    from complaints.filters import breached_q
+    assert Complaint.objects.filter(breached_q(received + timedelta(days=3)), pk=c.pk).exists()
+    enforce_sla(now=received + timedelta(days=3, minutes=1))  # a repeated sweep writes nothing more
+    assert Escalation.objects.filter(complaint=c, kind="ack").count() == 3
