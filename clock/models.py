@@ -57,8 +57,9 @@ class Deadline(models.Model):
             # warning: not flagged, level 0, warning time passed
             models.Index(fields=["warn_at"], name="clock_dl_warn",
                          condition=Q(running=True, breached=False, level__lt=1)),
-            # severe: flagged, level below 3, late
-            models.Index(fields=["due_at"], name="clock_dl_severe",
+            # severe: flagged, level below 3, late (24 h past the deadline, or at once for
+            # severe-at-once rows): one tight range per kind of row, not every breach of the last day
+            models.Index(fields=["severe_at_once", "due_at"], name="clock_dl_late",
                          condition=Q(running=True, breached=True, level__lt=3)),
         ]
 

@@ -198,8 +198,10 @@ def _scope() -> Q:
 
 def _late(now: datetime) -> Q:
     """Level 3 is due: 24 h past the deadline, or the deadline itself for severe-at-once rows.
-    `due <= now` first and on its own: the index condition of the severe arm's partial index."""
-    return Q(due_at__lte=now) & (Q(due_at__lte=now - SEVERE_AFTER) | Q(severe_at_once=True))
+    Written as two ranges over (severe_at_once, due_at), the columns of the severe arm's partial
+    index `clock_dl_late`: the arm reads only the rows that are late, not every breach of the last
+    24 hours (they grow with the number of open objects)."""
+    return Q(severe_at_once=False, due_at__lte=now - SEVERE_AFTER) | Q(severe_at_once=True, due_at__lte=now)
 
 
 def arms(now: datetime) -> dict[str, Q]:
@@ -207,7 +209,7 @@ def arms(now: datetime) -> dict[str, Q]:
     recorded. Each arm walks one partial index of clock.Deadline (clock/models.py):
     - breach: not flagged and the deadline passed             -> clock_dl_breach (due_at);
     - warning: not flagged, level 0, the warning time passed  -> clock_dl_warn (warn_at);
-    - severe: flagged, level < 3 and late                     -> clock_dl_severe (due_at).
+    - severe: flagged, level < 3 and late                     -> clock_dl_late (severe_at_once, due_at).
     The breach arm runs first and may take a row through levels 1, 2 and 3 at once; once its
     UPDATE has flagged the row at level >= 2, no other arm matches it."""
     return {

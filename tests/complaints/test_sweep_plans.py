@@ -22,7 +22,7 @@ from complaints.sweep import _rows, arms
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-INDEX = {"breach": "clock_dl_breach", "warning": "clock_dl_warn", "severe": "clock_dl_severe"}
+INDEX = {"breach": "clock_dl_breach", "warning": "clock_dl_warn", "severe": "clock_dl_late"}
 
 
 def plan_with_only(queryset, index: str) -> str:
