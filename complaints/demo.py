@@ -112,6 +112,11 @@ def _plans(rng: random.Random, start, now) -> list[dict]:
             p.update(name=name, phone=phone, category=cats["service.attitude"], channel="counter",
                      description="营业厅窗口排队一小时无人办理，多次反映无人联系。")
             p["at"] = office_hours(p["at"], rng)
+    # whatever the hour the demo is loaded, the newest two calls of each station came in within the
+    # last hour and wait in the station queue, untaken (the 95598 line answers round the clock)
+    for code, *_rest in STATIONS:
+        for p in [p for p in plans if p["station"] == code][-2:]:
+            p.update(waiting=True, at=now - timedelta(minutes=rng.randint(20, 70)), channel="phone")
     return sorted(plans, key=lambda p: p["at"])
 
 
@@ -125,13 +130,15 @@ def _story(plan: dict, users: dict, rng: random.Random):
     by = manager if forwarded else counter
     # phone calls and letters are entered a little after they were received
     yield at if plan["channel"] == "counter" else at + timedelta(minutes=rng.randint(2, 15))
-    on_the_spot = plan["channel"] == "counter" and rng.random() < 0.12
+    on_the_spot = plan["channel"] == "counter" and rng.random() < 0.12 and not plan.get("waiting")
     c = services.complaint_intake(
         by=by, channel=plan["channel"], category=plan["category"], description=plan["description"],
         customer=plan.get("customer"), complainant_name=plan.get("name", ""),
         complainant_phone=plan.get("phone", ""), severity=plan["severity"], received_at=at,
         station=users["stations"][plan["station"]],
         acknowledge_now=on_the_spot, ack_note="当场向客户解释并致歉。" if on_the_spot else "")
+    if plan.get("waiting"):
+        return  # still in the station queue when the month ends
 
     # taken from the queue (most within the 20 minutes of the dispatch rule), or given by the head
     yield office_hours(c.received_at + timedelta(minutes=rng.choice([4, 7, 9, 12, 15, 18, 26, 40, 75])), rng)
