@@ -144,6 +144,10 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
         sql, p = qs.values("pk", "r_label", "r_link", "r_owner", "r_head", "r_am", "r_urgent").query.sql_with_params()
         infos.append(f"(SELECT %s AS st, s.* FROM ({sql}) s)")
         params += [subject_type, *p]
+    # The fan-out is deduplicated on narrow (recipient, escalation) pairs (a handler who is also
+    # the station head is told once), then each recipient's figures are aggregated and only their
+    # first DIGEST_LINES lines are carried (a window), so the work stays linear in the pairs: the
+    # wide rows of every pair are never sorted (the end-of-day instant has ~180,000 pairs).
     query = f"""
         WITH e AS (SELECT id, subject_type, subject_id, kind, level, due_at FROM complaints_escalation
                    WHERE id = ANY(%s)),
@@ -151,15 +155,27 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
         x AS (SELECT e.*, s.r_label AS label, s.r_link AS link, s.r_owner AS owner, s.r_head AS head,
                      s.r_am AS am, s.r_urgent AS urgent
               FROM e JOIN s ON s.st = e.subject_type AND s.pk = e.subject_id),
-        r AS (SELECT owner AS uid, x.* FROM x WHERE level < 3 AND owner IS NOT NULL
-              UNION SELECT head, x.* FROM x WHERE level < 3 AND head IS NOT NULL
-              UNION SELECT am, x.* FROM x WHERE level = 2 AND am IS NOT NULL
-              UNION SELECT m, x.* FROM x CROSS JOIN unnest(%s::bigint[]) AS m WHERE level = 2
-              UNION SELECT l, x.* FROM x CROSS JOIN unnest(%s::bigint[]) AS l WHERE level = 3)
-        SELECT uid, max(level), count(*), count(*) FILTER (WHERE level = 1), count(*) FILTER (WHERE level = 2),
-               count(*) FILTER (WHERE level = 3), min(id), bool_or(urgent), min(due_at), min(link),
-               (array_agg(ARRAY[level::text, subject_type, label, kind] ORDER BY level DESC, id))[1:{DIGEST_LINES}]
-        FROM r GROUP BY uid ORDER BY uid"""
+        p AS (SELECT DISTINCT uid, id, level, urgent, due_at FROM (
+                  SELECT owner AS uid, id, level, urgent, due_at FROM x WHERE level < 3 AND owner IS NOT NULL
+                  UNION ALL SELECT head, id, level, urgent, due_at FROM x WHERE level < 3 AND head IS NOT NULL
+                  UNION ALL SELECT am, id, level, urgent, due_at FROM x WHERE level = 2 AND am IS NOT NULL
+                  UNION ALL SELECT m, id, level, urgent, due_at FROM x CROSS JOIN unnest(%s::bigint[]) AS m
+                            WHERE level = 2
+                  UNION ALL SELECT l, id, level, urgent, due_at FROM x CROSS JOIN unnest(%s::bigint[]) AS l
+                            WHERE level = 3) fan),
+        agg AS (SELECT uid, max(level) AS top, count(*) AS n, count(*) FILTER (WHERE level = 1) AS n1,
+                       count(*) FILTER (WHERE level = 2) AS n2, count(*) FILTER (WHERE level = 3) AS n3,
+                       min(id) AS first_id, bool_or(urgent) AS urgent, min(due_at) AS due
+                FROM p GROUP BY uid),
+        firsts AS (SELECT uid, id, level, rn FROM (
+                       SELECT uid, id, level, row_number() OVER (PARTITION BY uid ORDER BY level DESC, id) AS rn
+                       FROM p) w WHERE rn <= {DIGEST_LINES}),
+        lines AS (SELECT f.uid, min(x.link) AS link,
+                         array_agg(ARRAY[x.level::text, x.subject_type, x.label, x.kind] ORDER BY f.rn) AS lines
+                  FROM firsts f JOIN x ON x.id = f.id GROUP BY f.uid)
+        SELECT agg.uid, agg.top, agg.n, agg.n1, agg.n2, agg.n3, agg.first_id, agg.urgent, agg.due, lines.link,
+               lines.lines
+        FROM agg JOIN lines ON lines.uid = agg.uid ORDER BY agg.uid"""
     with connection.cursor() as cur:
         cur.execute(query, [ids, *params, managers, leaders])
         rows = cur.fetchall()

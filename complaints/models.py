@@ -287,7 +287,8 @@ class PauseSegment(TimeStamped):
 class ComplaintEvent(models.Model):
     """Append-only timeline of a complaint. Never updated or deleted."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # no index of its own: complaints_event_timeline (complaint, at, id) leads with it
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
@@ -351,7 +352,8 @@ class Escalation(TimeStamped):
     subject_id = models.BigIntegerField()
     complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="escalations")
-    station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations")
+    # no index of its own: complaints_esc_station (station, -created_at) leads with it
+    station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations", db_index=False)
     kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
     # Which run of the deadline: a reopened complaint gets a new resolve (and callback) clock,
     # which escalates again (cycle = the complaint's reopen_count at the time).
