@@ -79,7 +79,7 @@ class Calendar:
     """Working days for deadline arithmetic: the seeded WorkCalendar rows, else weekends off."""
 
     def __init__(self):
-        from complaints.models import WorkCalendarDay
+        from core.models import WorkCalendarDay
 
         self.special = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
         self._cache: dict[tuple[date, int], date] = {}
@@ -371,7 +371,7 @@ class Generator:
 
     def complaints(self) -> None:  # noqa: C901 - one pass that writes a whole realistic row
         from complaints.models import Complaint, Escalation
-        from customers.models import DailySequence
+        from core.models import DailySequence
 
         rng = self.rng("complaints")
         cal = Calendar()
@@ -576,7 +576,7 @@ class Generator:
             from workorders.models import WorkOrder
         except ImportError:
             return
-        from customers.models import DailySequence
+        from core.models import DailySequence
 
         rng = self.rng("work_orders")
         n = self.s.work_orders

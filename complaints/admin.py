@@ -7,7 +7,6 @@ from .models import (
     ExtensionRequest,
     PauseSegment,
     SlaPolicy,
-    WorkCalendarDay,
 )
 
 
@@ -26,14 +25,6 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "active", "severity", "grade", "channel", "priority", "ack_amount", "ack_unit",
                     "resolve_amount", "resolve_unit", "callback_amount", "callback_unit", "warning_fraction"]
     list_filter = ["active", "severity", "grade", "channel"]
-
-
-@admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_workday", "name", "source"]
-    list_filter = ["is_workday", "source"]
-    date_hierarchy = "date"
-    search_fields = ["name"]
 
 
 class EventInline(admin.TabularInline):

@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from . import calendar  # noqa: F401  (connects the calendar cache invalidation)
+        from . import reference  # noqa: F401  (connects the reference cache invalidation)
         from .panels import register
 
         register()

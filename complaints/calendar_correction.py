@@ -20,15 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clock import engine as clock
-from customers.delivery import outbox_write
-from customers.services import site_language
+from core.calendar import get_calendar, invalidate_calendar
+from core.i18n import site_language
+from core.models import WorkCalendarDay
+from core.outbox import notify_many
 from servicecenter.exceptions import ValidationFailed
 from servicecenter.lib import deadlines
 
-from .calendar import get_calendar, invalidate_calendar
 from .choices import EventKind, ExtensionStatus
 from .lifecycle import OPEN_STATUSES
-from .models import Complaint, ComplaintEvent, ExtensionRequest, PauseSegment, WorkCalendarDay
+from .models import Complaint, ComplaintEvent, ExtensionRequest, PauseSegment
 from .sla import deadline_start, open_deadlines
 
 TRUE = {"1", "true", "yes", "y", "班", "上班", "work", "workday"}
@@ -149,5 +150,5 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
     # `provisional` as the new calendar says (a once-a-year correction: one upsert per complaint)
     for c in candidates:
         clock.sync(c, subject_type="complaint", now=now, moves=clock_moves.get(c.pk, ()))
-    outbox_write(messages, now=now)
+    notify_many(messages, now=now)
     return result

@@ -16,7 +16,7 @@ from servicecenter.exceptions import ValidationFailed
 from servicecenter.lib.workcalendar import statutory_holidays
 from servicecenter.roles import ADMIN, MANAGER, has_role, is_station_head
 
-from .calendar import calendar_warning, get_calendar
+from core.calendar import calendar_warning, get_calendar
 from .calendar_correction import calendar_load_year, rows_from_csv, rows_from_package
 
 

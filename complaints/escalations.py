@@ -21,9 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.choices import NotificationChannel
+from core.choices import NotificationChannel
+from core.i18n import site_language
 from customers.selectors import user_station_id
-from customers.services import site_language
 from servicecenter.exceptions import InvalidTransition
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
 
@@ -72,7 +72,7 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
 
     `new_by_source`: {source key: (DeadlineSource, [NewEscalation, ...])}. Returns rows written.
     """
-    from customers.delivery import outbox_write
+    from core.outbox import notify_many
 
     managers = leaders = None
     per_recipient: dict[int, list] = defaultdict(list)
@@ -120,7 +120,7 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
                              "subject": subject, "body": body, "link": link,
                              "urgent": top >= 3 or any(i.urgent for _s, _e, i in items),
                              "channels": CHANNELS_BY_LEVEL[top]})
-    return outbox_write(messages, now=now)
+    return notify_many(messages, now=now)
 
 
 def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *, ids: list[int],
@@ -133,7 +133,7 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
     and the outbox gets ONE insert. `sources`: {subject_type: DeadlineSource}."""
     from django.db import connection
 
-    from customers.delivery import outbox_write
+    from core.outbox import notify_many
 
     managers = sorted(_managers()) if ids_by_level.get(2) else []
     leaders = sorted(_leadership()) if ids_by_level.get(3) else []
@@ -202,7 +202,7 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
             messages.append({"recipient_id": uid, "kind": kind_name, "dedupe_key": f"escalation:{first_id}",
                              "subject": subject, "body": body, "link": link, "urgent": top >= 3 or bool(urgent),
                              "channels": CHANNELS_BY_LEVEL[top]})
-    return outbox_write(messages, now=now)
+    return notify_many(messages, now=now)
 
 
 def _text_line(level: int, subject_type: str, label: str, kind: str) -> str:

@@ -74,7 +74,7 @@ COMPLAINT = register(Lifecycle(
 
 
 def _provisional(c, kind: str) -> bool:
-    from .calendar import get_calendar
+    from core.calendar import get_calendar
     from .sla import deadline_provisional
 
     return deadline_provisional(c, kind, get_calendar())
@@ -85,7 +85,7 @@ def _provisional_after():
 
     from servicecenter.lib.deadlines import LOCAL_TZ
 
-    from .calendar import get_calendar
+    from core.calendar import get_calendar
 
     known = get_calendar().known_until  # no official year at all: any due time may be provisional
     return datetime.combine(known or datetime(1970, 1, 1).date(), time.max, tzinfo=LOCAL_TZ)

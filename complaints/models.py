@@ -14,8 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clock.engine import LevelReached
+from core.models import TimeStamped
 from customers.choices import Grade
-from customers.models import Customer, SupplyStation, TimeStamped
+from customers.models import Customer, SupplyStation
 
 from .choices import (
     ComplaintChannel,
@@ -114,24 +115,6 @@ class SlaPolicy(TimeStamped):
             "callback": [self.callback_amount, self.callback_unit],
             "warning_fraction": str(self.warning_fraction),
         }
-
-
-class WorkCalendarDay(TimeStamped):
-    """A date whose working status differs from the default (weekends off, weekdays on):
-    public holidays (off) and 调休 make-up days (on). Seeded from `chinesecalendar`."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_workday = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=100, blank=True, default="")
-    source = models.CharField(_("source"), max_length=20, default="manual")
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("work calendar day")
-        verbose_name_plural = _("work calendar")
-
-    def __str__(self):
-        return f"{self.date} {'work' if self.is_workday else 'off'} {self.name}"
 
 
 class Complaint(TimeStamped):

@@ -1,4 +1,4 @@
-"""The customer card's "Complaints" panel (registered with customers.panels in AppConfig.ready)."""
+"""The customer card's "Complaints" panel (registered in core.registry.customer_panels in AppConfig.ready)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,6 @@ def complaints_panel(request, customer):
 
 
 def register() -> None:
-    from customers.panels import register_customer_panel
+    from core.registry import customer_panels
 
-    register_customer_panel("complaints.customer_complaints", complaints_panel, order=30)
+    customer_panels.register("complaints.customer_complaints", complaints_panel, order=30)

@@ -10,9 +10,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from clock.engine import deadlines_annotation
+from core.calendar import calendar_warning as _calendar_warning
 from customers.selectors import scope_q
 
-from .calendar import calendar_warning as _calendar_warning
 from .display import event_note
 from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 
@@ -66,9 +66,10 @@ def customer_complaints(*, user, customer) -> QuerySet[Complaint]:
 
 def intake_preview(*, grade: str, severity: str, channel: str, received_at) -> dict | None:
     """The policy and the deadlines a complaint would get, before it is saved (the counter form)."""
+    from core.calendar import get_calendar
     from servicecenter.lib import deadlines
 
-    from .calendar import get_calendar, get_policies
+    from .reference import get_policies
     from .sla import pick_policy
 
     policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
@@ -99,7 +100,7 @@ def _why(event) -> str:
 def sla_clock(complaint: Complaint, events) -> list[dict]:
     """Each deadline's story for the detail page: when it was set, by which policy, every move
     (pause, extension, reopen) with who and why, and whether it was met."""
-    from .calendar import get_calendar
+    from core.calendar import get_calendar
     from .sla import deadline_provisional
 
     targets = complaint.sla_targets or {}

@@ -21,15 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clock import engine as clock
-from customers.delivery import outbox_write
+from core.calendar import get_calendar
+from core.i18n import site_language
+from core.numbering import next_number
+from core.outbox import notify, notify_many
 from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
-from customers.services import next_number, notify, site_language
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
 from servicecenter.lib import deadlines
 from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations, user_roles
 
-from .calendar import get_calendar, get_policies
 from .choices import (
     AckHow,
     ComplaintAction,
@@ -45,6 +46,7 @@ from .choices import (
 )
 from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
+from .reference import get_policies
 from .sla import pick_policy
 
 REPEAT_WINDOW = timedelta(days=30)
@@ -279,7 +281,7 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
                 data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
         # the events (in timeline order) and the deadline rows: one INSERT on PostgreSQL
         clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, also=events, now=now)
-        outbox_write(messages, now=now)  # one INSERT for every recipient (none without); delivery after commit
+        notify_many(messages, now=now)  # one INSERT for every recipient (none without); delivery after commit
     return complaint
 
 

@@ -56,7 +56,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clock.lifecycle import lifecycle, lifecycles
 from clock.models import Deadline
-from customers.services import site_language
+from core.i18n import site_language
 
 from .choices import EscalationLevel, SubjectType
 from .display import escalation_summary

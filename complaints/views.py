@@ -19,7 +19,7 @@ from servicecenter.inputs import bounded_datetime, parse_int_param
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .calendar import get_calendar
+from core.calendar import get_calendar
 from .choices import ComplaintStatus, EventKind, ExtensionStatus
 from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet

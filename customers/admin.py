@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ConsumptionRecord, Customer, Notification, StaffProfile, SupplyStation
+from .models import ConsumptionRecord, Customer, StaffProfile, SupplyStation
 
 
 @admin.register(SupplyStation)
@@ -31,11 +31,3 @@ class CustomerAdmin(admin.ModelAdmin):
     list_select_related = ["station", "account_manager"]
     autocomplete_fields = ["account_manager"]
     inlines = [ConsumptionInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "channel", "kind", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["channel", "status", "kind"]
-    search_fields = ["subject", "recipient__username"]
-    readonly_fields = [f.name for f in Notification._meta.fields]

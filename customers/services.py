@@ -1,4 +1,4 @@
-"""Writes for customers, consumption and notifications. Each runs in one transaction."""
+"""Writes for customers and consumption. Each runs in one transaction."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db import transaction
 
-from .choices import GradeSource, NotificationChannel
-from .models import ConsumptionRecord, Customer, Notification
+from .choices import GradeSource
+from .models import ConsumptionRecord, Customer
 
 
 @transaction.atomic
@@ -48,60 +46,3 @@ def consumption_upsert(*, customer: Customer, rows: Iterable[dict]) -> int:
             rec.save(update_fields=["kwh", "amount_yuan", "updated_at"])
             changed += 1
     return changed
-
-
-def site_language():
-    """Texts written for other staff (notification subjects) are in the site's language
-    (settings.LANGUAGE_CODE), not in the language of whoever's request wrote them:
-    `with site_language(): notify(..., subject=_("...") % {...})`."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
-def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, body: str = "",
-           link: str = "", urgent: bool = False,
-           channels: Iterable[str] = (NotificationChannel.IN_APP,)) -> int:
-    """Write notification rows (the outbox) for each recipient and channel, at most once each.
-
-    Call inside the transaction of the change being reported. Delivery happens after commit
-    (`customers.send_notifications`); a duplicate (same recipient, channel, key) is ignored by
-    the unique constraint, so a retried caller never notifies twice. Returns rows written.
-    """
-    now = timezone.now()
-    rows = [
-        Notification(recipient_id=getattr(user, "pk", user), channel=channel, kind=kind, dedupe_key=dedupe_key,
-                     subject=subject[:200], body=body, link=link, urgent=urgent, next_attempt_at=now)
-        for user in {getattr(u, "pk", u) for u in recipients if u is not None}
-        for channel in channels
-    ]
-    if not rows:
-        return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    from .delivery import enqueue_delivery
-
-    enqueue_delivery()  # after commit; a broker that is down is logged, the minute run delivers
-    return len(rows)
-
-
-def next_number(*, prefix: str, day) -> str:
-    """The next `<prefix><YYYYMMDD><4 digits>` number for `day` (local date).
-
-    One statement, `INSERT ... ON CONFLICT (prefix, day) DO UPDATE SET last = last + 1
-    RETURNING last` (PostgreSQL; SQLite >= 3.35), so concurrent callers never get the same number.
-    The row stays locked until the surrounding transaction ends: called outside a transaction
-    (autocommit) that is the statement itself, so callers that can draw the number before
-    opening their transaction (intake) do not serialize on the day's row; a caller that rolls
-    back after drawing leaves a gap in the day's numbers (numbers are unique, not gapless).
-    """
-    from .models import DailySequence
-
-    qn = connection.ops.quote_name
-    table = qn(DailySequence._meta.db_table)
-    prefix_col, day_col, last_col = (qn(DailySequence._meta.get_field(f).column) for f in ("prefix", "day", "last"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({prefix_col}, {day_col}, {last_col}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({prefix_col}, {day_col}) DO UPDATE SET {last_col} = {table}.{last_col} + 1 "
-            f"RETURNING {last_col}",
-            [prefix, connection.ops.adapt_datefield_value(day)])
-        last = cursor.fetchone()[0]
-    return f"{prefix}{day:%Y%m%d}{last:04d}"

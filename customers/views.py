@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from core.registry import render_customer_panels
+
 from . import selectors
 from .filters import CustomerFilterSet
-from .panels import customer_panels
 
 PAGE_SIZE = 25
 SUGGEST_LIMIT = 20
@@ -64,4 +65,4 @@ def customer_detail(request, account_no):
         "customer": customer, "consumption": consumption, "totals": totals,
         # each panel a higher app registered (complaints, work orders, grading), rendered in order
         "panels": [render_to_string(template, context, request=request)
-                   for template, context in customer_panels(request, customer)]})
+                   for template, context in render_customer_panels(request, customer)]})

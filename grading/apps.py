@@ -7,10 +7,10 @@ class GradingConfig(AppConfig):
     verbose_name = _("Grading")
 
     def ready(self):
-        from customers.panels import register_customer_panel
+        from core.registry import customer_panels
 
         from . import panels
 
-        register_customer_panel("grading.grade_history", panels.grade_history_panel, order=20)
-        register_customer_panel("grading.visits", panels.visits_panel, order=30)
-        register_customer_panel("grading.consumption", panels.consumption_panel, order=40)
+        customer_panels.register("grading.grade_history", panels.grade_history_panel, order=20)
+        customer_panels.register("grading.visits", panels.visits_panel, order=30)
+        customer_panels.register("grading.consumption", panels.consumption_panel, order=40)

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import TimeStamped
 from customers.choices import Grade
-from customers.models import Customer, TimeStamped
+from customers.models import Customer
 
 from . import rules
 from .choices import (

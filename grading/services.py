@@ -8,7 +8,7 @@ The run in four steps, each set-based:
 3. write: per chunk, one bulk insert of GradeChange rows and at most three UPDATEs of
    Customer.grade (one per new grade);
 4. notify: one digest per account manager per run, one summary per manager when account
-   manager tiers do not fit, through the outbox (customers.services.notify).
+   manager tiers do not fit, through the outbox (core.outbox.notify).
 Memory stays flat: only the ranks (two ints and a decimal per ranked customer), one chunk and the
 digests are held.
 """
@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.i18n import site_language
+from core.outbox import notify
 from customers.choices import GradeSource
 from customers.models import ConsumptionRecord, Customer, StaffProfile
-from customers.services import notify, site_language
 from servicecenter.exceptions import InvalidTransition, ValidationFailed
 from servicecenter.roles import MANAGER
 

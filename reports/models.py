@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import SupplyStation, TimeStamped
+from core.models import TimeStamped
+from customers.models import SupplyStation
 
 
 class ReportKind(models.TextChoices):

@@ -26,8 +26,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from complaints.choices import ComplaintChannel
-from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest, WorkCalendarDay
+from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest
 from complaints.selectors import next_deadline
+from core.models import WorkCalendarDay
 from customers.choices import Grade
 from customers.models import SupplyStation
 from customers.selectors import user_station_id

@@ -13,7 +13,7 @@ def roles(request):
 def _calendar_notice(request):
     from django.utils import timezone
 
-    from complaints.calendar import calendar_warning
+    from core.calendar import calendar_warning
     from complaints.calendar_views import can_see_calendar
 
     user = getattr(request, "user", None)

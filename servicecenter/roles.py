@@ -84,13 +84,13 @@ def landing_url(user) -> str:
 # Model permissions each group holds (used by Django admin; the product's own scoping is in
 # each app's selectors). "*" = every permission of the app; a list = those codename prefixes.
 ROLE_PERMISSIONS: dict[str, dict[str, object]] = {
-    ADMIN: {"customers": "*", "complaints": "*", "workorders": "*", "grading": "*",
+    ADMIN: {"core": "*", "customers": "*", "complaints": "*", "workorders": "*", "grading": "*",
             "django_celery_beat": "*", "auth": "*", "knox": "*", "axes": "*", "otp_totp": "*"},
-    MANAGER: {"customers": ["view", "change"], "complaints": ["view", "change", "add"],
+    MANAGER: {"core": ["view", "change", "add"], "customers": ["view", "change"], "complaints": ["view", "change", "add"],
               "workorders": ["view", "change", "add"], "grading": ["view", "add", "change"]},
-    HANDLER: {"customers": ["view"], "complaints": ["view", "change", "add"], "workorders": ["view", "add", "change"]},
-    COUNTER: {"customers": ["view"], "complaints": ["view", "add"]},
-    ACCOUNT_MANAGER: {"customers": ["view", "change"], "grading": ["view", "add"]},
+    HANDLER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "change", "add"], "workorders": ["view", "add", "change"]},
+    COUNTER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "add"]},
+    ACCOUNT_MANAGER: {"core": ["view"], "customers": ["view", "change"], "grading": ["view", "add"]},
     CREW: {"workorders": ["view", "change"]},
 }
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "servicecenter.apps.ServiceCenterConfig",
+    "core",
     "customers",
     "clock",
     "complaints",
@@ -231,7 +232,7 @@ STORAGES = {
 # --- e-mail (console by default) ------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicecenter@localhost")
-SMS_BACKEND = env_str("SMS_BACKEND", "customers.sms.ConsoleSmsBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -303,7 +304,7 @@ CELERY_TASK_ROUTES = {
     "reports.*": {"queue": "reports"},
     "complaints.build_reports": {"queue": "reports"},
 }
-# Notification delivery (customers/delivery.py): a claimed row is re-claimed after the lease
+# Notification delivery (core/delivery.py): a claimed row is re-claimed after the lease
 # (worker killed mid-delivery); a failing row is retried with backoff, then given up as failed.
 NOTIFICATION_LEASE = env_duration("NOTIFICATION_LEASE", "10 minutes")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
@@ -384,7 +385,7 @@ LOGGING = {
         # their INFO summary repeats what the task wrappers log with fields (ops.records: "event":
         # "sweep" / "delivery"); their warnings and errors still show
         "complaints.sweep": {"level": "WARNING"},
-        "customers.delivery": {"level": "WARNING"},
+        "core.delivery": {"level": "WARNING"},
         "core.delivery": {"level": "WARNING"},
     },
 }

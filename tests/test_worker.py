@@ -22,8 +22,8 @@ from django.db import connection
 from django.utils import timezone
 
 from complaints.models import Escalation
-from customers.models import Notification
-from customers.services import notify
+from core.models import Notification
+from core.outbox import notify
 from tests.complaints.factories import ComplaintFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -97,7 +97,7 @@ class Worker:
 def worker(tmp_path, monkeypatch):
     sms_file = tmp_path / "sms.log"
     monkeypatch.setenv("SMS_FILE", str(sms_file))
-    w = Worker(tmp_path, SMS_BACKEND="customers.sms.FileSmsBackend", SMS_FILE=str(sms_file),
+    w = Worker(tmp_path, SMS_BACKEND="core.sms.FileSmsBackend", SMS_FILE=str(sms_file),
                NOTIFICATION_LEASE="3 seconds", QUIET_HOURS="")
     w.sms_file = sms_file
     yield w
@@ -126,7 +126,7 @@ def test_worker_runs_the_sweep_and_delivers_its_notifications(worker, users, sta
 
 
 def test_worker_killed_mid_delivery_loses_and_doubles_nothing(worker, users):
-    from customers.tasks import send_notifications
+    from core.tasks import send_notifications
 
     manager = users["manager"]
     manager.profile.phone = "13800000002"

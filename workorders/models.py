@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clock.engine import LevelReached
+from core.models import TimeStamped
 from customers.choices import AreaType
-from customers.models import Customer, SupplyStation, TimeStamped
+from customers.models import Customer, SupplyStation
 
 from .choices import WorkOrderKind, WorkOrderPriority, WorkOrderStatus
 from .lifecycle import WORK_ORDER

@@ -1,4 +1,4 @@
-"""The customer card's "Work orders" panel (registered with customers.panels in AppConfig.ready).
+"""The customer card's "Work orders" panel (registered in core.registry.customer_panels in AppConfig.ready).
 
 Whoever may open the customer card (it is scoped by customers.selectors.customer_list) sees the
 customer's work orders there: account managers follow their customers' repairs this way.
@@ -25,6 +25,6 @@ def work_orders_panel(request, customer):
 
 
 def register() -> None:
-    from customers.panels import register_customer_panel
+    from core.registry import customer_panels
 
-    register_customer_panel("workorders.customer_work_orders", work_orders_panel, order=40)
+    customer_panels.register("workorders.customer_work_orders", work_orders_panel, order=40)

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clock import engine as clock
-from customers.services import next_number, notify, site_language
+from core.i18n import site_language
+from core.numbering import next_number
+from core.outbox import notify
 from servicecenter.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from servicecenter.lib.workcalendar import Calendar
 
@@ -46,7 +48,7 @@ STAMP = {
 
 def work_calendar() -> Calendar:
     """The work calendar (holidays and 调休 days kept by the complaints app)."""
-    from complaints.calendar import get_calendar
+    from core.calendar import get_calendar
 
     return get_calendar()
 

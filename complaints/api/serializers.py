@@ -11,15 +11,15 @@ from customers.privacy import MaskedPhones
 from servicecenter.api import FieldsBuiltOnce
 from servicecenter.inputs import MAX_NOTE, MAX_TEXT, DateTimeField
 
-from ..calendar import get_categories
 from ..choices import AckHow, ComplaintChannel, ComplaintSeverity, Satisfaction, SlaState
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
+from ..reference import get_categories
 from ..services import MAX_DESCRIPTION
 from ..sla import sla_state
 
 
 class CachedCategoryField(serializers.SlugRelatedField):
-    """A category by code from the per-process reference cache (complaints.calendar), without a
+    """A category by code from the per-process reference cache (complaints.reference), without a
     query. A code the cache does not know, or a category it holds as inactive or as a class, is
     looked up in the database, so a refusal is never based on a stale cache."""
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 
 def seed(apps, schema_editor):
-    from complaints.seeds import CATEGORIES, SLA_POLICIES, calendar_rows, seed_years
+    from complaints.seeds import CATEGORIES, SLA_POLICIES
+    from core.seeds import calendar_rows, seed_years
 
     Category = apps.get_model("complaints", "ComplaintCategory")
     Policy = apps.get_model("complaints", "SlaPolicy")

@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from core.models import Notification
 from servicecenter.roles import sees_all_stations
 
-from ..models import ConsumptionRecord, Customer, Notification, SupplyStation
+from ..models import ConsumptionRecord, Customer, SupplyStation
 from ..privacy import MaskedPhones, PhoneField
 from ..selectors import user_station_id
 

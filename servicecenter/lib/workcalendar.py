@@ -1,7 +1,7 @@
 """The Chinese work calendar as plain data: which dates are working days.
 
 No database here. `Calendar` is built from a set of days off (public holidays) and a set of
-make-up working days (调休); the database-backed one lives in complaints.calendar. A year
+make-up working days (调休); the database-backed one lives in core.calendar. A year
 nobody entered yet is filled provisionally from the statutory holidays of the `holidays`
 package's China rules (the lunar ones too; it does not know the 调休 make-up days), and every
 deadline that counts such a day is marked provisional (SPEC §4).

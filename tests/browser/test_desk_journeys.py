@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints.models import ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
-from customers.models import Notification
+from core.models import Notification
 from tests.browser.conftest import assert_no_horizontal_scroll, login
 from tests.browser.fixtures import wait_until as _wait
 from tests.complaints.factories import ComplaintFactory

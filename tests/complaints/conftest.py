@@ -26,7 +26,7 @@ def walk_in(category):
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     """The calendar/policy cache lives per process; a rolled-back test must not leave rows in it."""
-    from complaints.calendar import invalidate_calendar
+    from core.calendar import invalidate_calendar
 
     invalidate_calendar()
     yield

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from complaints.calendar import get_calendar
-from complaints.models import WorkCalendarDay
 from complaints.selectors import calendar_warning
+from core.calendar import get_calendar
+from core.models import WorkCalendarDay
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints import services
-from complaints.models import Complaint, WorkCalendarDay
-from customers.models import Notification
+from complaints.models import Complaint
+from core.models import Notification, WorkCalendarDay
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

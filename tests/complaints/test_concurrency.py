@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_intake
-from customers.services import next_number
+from core.numbering import next_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def test_an_open_intake_transaction_does_not_hold_the_days_number(users, monkeyp
 
     category = ComplaintCategory.objects.get(code="service.attitude")
     seen = {}
-    outbox_write = complaints.services.outbox_write
+    notify_many = complaints.services.notify_many
 
     def other_counter():
         try:
@@ -66,9 +66,9 @@ def test_an_open_intake_transaction_does_not_hold_the_days_number(users, monkeyp
         t = threading.Thread(target=other_counter)
         t.start()
         t.join()
-        return outbox_write(messages, **kwargs)
+        return notify_many(messages, **kwargs)
 
-    monkeypatch.setattr(complaints.services, "outbox_write", in_the_middle)
+    monkeypatch.setattr(complaints.services, "notify_many", in_the_middle)
     complaint = complaint_intake(by=users["counter"], channel="counter", category=category, description="并发受理",
                                  complainant_name="客户", complainant_phone="13800000001")
     assert seen["in_atomic"] and "error" not in seen, seen

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from complaints.models import Complaint, ComplaintEvent
-from customers.models import Notification
+from core.models import Notification
 from tests.customers.factories import CustomerFactory, StaffFactory
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -205,7 +205,7 @@ def test_a_failed_intake_stores_nothing_and_leaves_a_gap_in_the_numbers(api, use
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(complaints.services, "outbox_write", broken)
+    monkeypatch.setattr(complaints.services, "notify_many", broken)
     with pytest.raises(RuntimeError):
         client.post(URL, {**walk_in, "complainant_phone": "13800002222"}, format="json")
     assert Complaint.objects.count() == 1

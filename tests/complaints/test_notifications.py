@@ -1,4 +1,4 @@
-"""Who hears of an escalation, and how the outbox is delivered (customers/delivery.py): in-app at
+"""Who hears of an escalation, and how the outbox is delivered (core/delivery.py): in-app at
 once, e-mail and SMS with retries and backoff, never twice, quiet hours, broker down."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import time_machine
 from django.core import mail
 
 from complaints.sweep import enforce_sla
-from customers import delivery
-from customers.models import Notification
-from customers.services import notify
+from core import delivery
+from core.models import Notification
+from core.outbox import notify
 from tests.complaints.factories import ComplaintFactory
 from tests.customers.factories import CustomerFactory, StaffFactory
 
@@ -37,7 +37,7 @@ def sms_file(tmp_path, settings, monkeypatch):
     path = tmp_path / "sms.log"
     monkeypatch.setenv("SMS_FILE", str(path))
     monkeypatch.delenv("SMS_DELAY", raising=False)
-    settings.SMS_BACKEND = "customers.sms.FileSmsBackend"
+    settings.SMS_BACKEND = "core.sms.FileSmsBackend"
     return path
 
 
@@ -105,7 +105,7 @@ def test_in_app_is_delivered_at_once_and_email_through_django(people, station):
 
 
 def test_delivery_task_run_twice_sends_once(people, station, sms_file):
-    from customers.tasks import send_notifications
+    from core.tasks import send_notifications
 
     overdue(station, people, severity="major")
     enforce_sla(now=T0 + timedelta(hours=2))  # major: level 3 at the breach, SMS to the leader
@@ -117,7 +117,7 @@ def test_delivery_task_run_twice_sends_once(people, station, sms_file):
 
 
 def test_failure_is_retried_with_backoff_then_given_up(people, settings):
-    settings.SMS_BACKEND = "customers.sms.FailingSmsBackend"
+    settings.SMS_BACKEND = "core.sms.FailingSmsBackend"
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     with time_machine.travel(T0, tick=False):
         notify(recipients=[people["manager"]], kind="test", dedupe_key="k", subject="停电", channels=["sms"])
@@ -181,7 +181,7 @@ def test_quiet_hours_window(moment, quiet):
 def test_notify_enqueues_after_commit_and_survives_a_broker_that_is_down(users, monkeypatch, caplog):
     from django.db import transaction
 
-    from customers import tasks
+    from core import tasks
 
     calls = []
 
@@ -204,7 +204,7 @@ def test_notify_enqueues_after_commit_and_survives_a_broker_that_is_down(users, 
 
 def test_task_names_are_pinned():
     from complaints.tasks import enforce_sla as sweep_task
-    from customers.tasks import send_notifications
+    from core.tasks import send_notifications
 
     assert sweep_task.name == "complaints.enforce_sla"
     assert send_notifications.name == "customers.send_notifications"

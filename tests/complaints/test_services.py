@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, Escalation, SlaPolicy
-from customers.models import Notification
+from core.models import Notification
 
 SH = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/complaints/"
@@ -221,7 +221,8 @@ def test_the_admin_refuses_a_policy_beyond_the_ceiling(users, client):
 
 
 def test_seeded_defaults_are_in_place():
-    from complaints.models import ComplaintCategory, WorkCalendarDay
+    from complaints.models import ComplaintCategory
+    from core.models import WorkCalendarDay
 
     assert ComplaintCategory.objects.filter(parent__isnull=True).count() == 4
     assert ComplaintCategory.objects.filter(parent__isnull=False).count() == 17

@@ -14,8 +14,8 @@ from clock.engine import backfill
 from complaints.lifecycle import COMPLAINT
 from complaints.models import Complaint, ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
-from customers import delivery
-from customers.models import Notification
+from core import delivery
+from core.models import Notification
 from tests.complaints.factories import ComplaintFactory
 from tests.customers.factories import CustomerFactory
 
@@ -84,8 +84,8 @@ def test_concurrent_sweeps_with_one_crossing_notify_each_recipient_once(users, s
 
 def test_concurrent_delivery_workers_send_each_row_once(users, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("SMS_FILE", str(tmp_path / "sms.log"))
-    settings.SMS_BACKEND = "customers.sms.FileSmsBackend"
-    from customers.services import notify
+    settings.SMS_BACKEND = "core.sms.FileSmsBackend"
+    from core.outbox import notify
 
     users["manager"].profile.phone = "13800000002"
     users["manager"].profile.save()

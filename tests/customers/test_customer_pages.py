@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from customers import panels
+from core import registry
 from tests.customers.factories import ConsumptionFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,15 +115,15 @@ def test_unknown_account_number_is_404(client, users, customers):
 
 
 def test_registered_panels_are_rendered_on_the_card(client, users, customers, monkeypatch, settings):
-    monkeypatch.setattr(panels, "_PANELS", {})
+    monkeypatch.setattr(registry.customer_panels, "_items", {})
     engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
     settings.TEMPLATES = [engine]
 
     def shown(request, customer):
         return "tests/panel.html", {"text": f"面板 {customer.account_no}"}
 
-    panels.register_customer_panel("tests.shown", shown, order=10)
-    panels.register_customer_panel("tests.hidden", lambda request, customer: None, order=5)
+    registry.customer_panels.register("tests.shown", shown, order=10)
+    registry.customer_panels.register("tests.hidden", lambda request, customer: None, order=5)
     client.force_login(users["manager"])
     html = client.get(f"/customers/{customers['ours'].account_no}/").content.decode()
     assert "面板 3301000002" in html

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from customers.models import ConsumptionRecord, Customer, Notification
+from core.models import Notification
+from customers.models import ConsumptionRecord, Customer
 from grading import services, tasks
 from grading.models import GradeChange, GradeRun, GradingPolicy
 from servicecenter.schedules import SCHEDULE

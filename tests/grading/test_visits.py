@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from customers.models import Notification
+from core.models import Notification
 from grading import services, tasks
 from grading.models import Visit
 from servicecenter.exceptions import ValidationFailed

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.http import QueryDict
 
-from complaints.models import Complaint, Escalation, ExtensionRequest, WorkCalendarDay
+from complaints.models import Complaint, Escalation, ExtensionRequest
+from core.models import WorkCalendarDay
 from reports.selectors import calendar_warning
 
 from .conftest import t

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.models import Complaint
-from customers.models import Notification
+from core.models import Notification
 from tests.complaints.factories import CategoryFactory, ComplaintFactory
 from tests.customers.factories import CustomerFactory
 from tests.workorders.factories import CrewFactory, WorkOrderFactory
@@ -282,7 +282,7 @@ def test_work_order_creation_answers_the_same_for_another_stations_customer_and_
 
 
 def test_a_notification_of_someone_else_is_404_like_one_that_does_not_exist(api, users):
-    from customers.services import notify
+    from core.outbox import notify
 
     notify(recipients=[users["other_handler"]], kind="test", dedupe_key="t", subject="x", body="y")
     theirs = Notification.objects.filter(recipient=users["other_handler"]).first()

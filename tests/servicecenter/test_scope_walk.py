@@ -23,7 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from complaints.models import Escalation, ExtensionRequest
-from customers.models import Notification, SupplyStation
+from core.models import Notification
+from customers.models import SupplyStation
 from grading import services as grading_services
 from grading.models import GradeChange, GradeRun
 from tests.complaints.factories import ComplaintFactory

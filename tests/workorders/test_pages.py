@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.models import ComplaintEvent
-from customers.panels import customer_panels
+from core.registry import render_customer_panels
 from tests.complaints.factories import ComplaintFactory
 from tests.customers.factories import CustomerFactory
 from tests.workorders.factories import CrewFactory, WorkOrderFactory
@@ -198,7 +198,7 @@ def test_customer_card_panel_lists_the_customers_work_orders(users, station, rf)
     order = WorkOrderFactory(station=station, customer=customer)
     request = rf.get("/")
     request.user = users["account_manager"]
-    panels = dict(customer_panels(request, customer))
+    panels = dict(render_customer_panels(request, customer))
     assert [o.number for o in panels["workorders/_customer_panel.html"]["work_orders"]] == [order.number]
 
 

@@ -208,7 +208,7 @@ def test_dispatch_only_to_a_crew_of_the_same_station(users, station, other_crew)
 
 
 def test_dispatch_notifies_the_crew_members(users, station, crew):
-    from customers.models import Notification
+    from core.models import Notification
 
     order = WorkOrderFactory(station=station)
     services.work_order_dispatch(work_order=order, by=users["handler"], crew=crew, version=1)

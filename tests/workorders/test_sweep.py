@@ -9,7 +9,7 @@ import time_machine
 
 from complaints.models import Escalation
 from complaints.sweep import enforce_sla, sources
-from customers.models import Notification
+from core.models import Notification
 from tests.customers.factories import CustomerFactory, StaffFactory
 from workorders import services
 from workorders.models import WorkOrder, WorkOrderEvent

@@ -1,14 +1,18 @@
-"""Reference data read on every intake, cached per process: the work calendar (WorkCalendarDay
-rows), the active SLA policies and the complaint categories.
+"""The work calendar (WorkCalendarDay rows) and the per-process cache of reference data read on
+every intake (the calendar here; complaints adds its SLA policies and categories through
+`cached_reference`).
 
 A cache is dropped when a row is saved or deleted in this process, when the shared cache's
 version key changes (another process saved), and after CALENDAR_TTL seconds at the latest.
+The pure calendar arithmetic is servicecenter.lib.workcalendar; this module only loads it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -19,10 +23,12 @@ from servicecenter.lib.workcalendar import Calendar, coverage_warning
 VERSION_KEY = "complaints:workcalendar:version"
 CALENDAR_TTL = 300
 
+T = TypeVar("T")
 _cached: dict = {}
 
 
-def _get(name: str, load):
+def cached_reference(name: str, load: Callable[[], T]) -> T:
+    """`load()`'s value, cached per process under `name` until the next invalidation."""
     version = cache.get(VERSION_KEY, 0)
     entry = _cached.get(name)
     if entry and entry[1] == version and time.monotonic() - entry[2] < CALENDAR_TTL:
@@ -35,25 +41,12 @@ def _get(name: str, load):
 def get_calendar() -> Calendar:
     from .models import WorkCalendarDay
 
-    return _get("calendar", lambda: Calendar.from_days(WorkCalendarDay.objects.values_list("date", "is_workday")))
-
-
-def get_policies() -> list:
-    """The active SLA policies (a handful of rows)."""
-    from .models import SlaPolicy
-
-    return _get("policies", lambda: list(SlaPolicy.objects.filter(active=True)))
-
-
-def get_categories() -> dict:
-    """Every complaint category by code (a few dozen rows; classes and items, active or not:
-    the caller checks)."""
-    from .models import ComplaintCategory
-
-    return _get("categories", lambda: {c.code: c for c in ComplaintCategory.objects.all()})
+    return cached_reference(
+        "calendar", lambda: Calendar.from_days(WorkCalendarDay.objects.values_list("date", "is_workday")))
 
 
 def invalidate_calendar() -> None:
+    """Drop every cached reference table, in this process and (by the version key) in all."""
     _cached.clear()
     try:
         cache.incr(VERSION_KEY)
@@ -68,13 +61,7 @@ def calendar_warning(today: date) -> date | None:
     return coverage_warning(get_calendar(), today)
 
 
-@receiver(post_save, sender="complaints.WorkCalendarDay")
-@receiver(post_delete, sender="complaints.WorkCalendarDay")
-@receiver(post_save, sender="complaints.SlaPolicy")
-@receiver(post_delete, sender="complaints.SlaPolicy")
-@receiver(post_save, sender="complaints.ComplaintCategory")
-@receiver(post_delete, sender="complaints.ComplaintCategory")
+@receiver(post_save, sender="core.WorkCalendarDay")
+@receiver(post_delete, sender="core.WorkCalendarDay")
 def _calendar_changed(**kwargs):
     invalidate_calendar()
-
-

@@ -1,4 +1,5 @@
-"""Delivery of the notification outbox: in-app, e-mail (Django's backend), SMS (customers.sms).
+"""Delivery of the notification outbox: in-app, e-mail (Django's backend), SMS (core.sms).
+Rows are written by core.outbox.
 
 A row goes `pending` -> `sending` (claimed, with `claimed_at` as the start of a lease) -> `sent`,
 or back to `pending` with an exponential backoff after a failure, or `failed` after
@@ -26,14 +27,14 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .choices import NotificationChannel, NotificationStatus
 from .models import Notification
 
-log = logging.getLogger("customers.delivery")
+log = logging.getLogger("core.delivery")
 
 BATCH = 100
 
@@ -78,51 +79,6 @@ def quiet_until(now: datetime) -> datetime | None:
     if not inside:
         return None
     return datetime.combine(end_day, end, tzinfo=tz)
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-def outbox_write(messages: list[dict], *, now: datetime | None = None) -> int:
-    """Write many outbox rows in ONE insert (ignoring duplicates by the unique key) and enqueue
-    delivery after commit. Each message: recipient_id, kind, dedupe_key, subject, body, link,
-    urgent, channels."""
-    now = now or timezone.now()
-    rows = [
-        Notification(recipient_id=m["recipient_id"], channel=channel, kind=m["kind"], dedupe_key=m["dedupe_key"],
-                     subject=m["subject"][:200], body=m.get("body", ""), link=m.get("link", ""),
-                     urgent=m.get("urgent", False), next_attempt_at=now)
-        for m in messages
-        for channel in m.get("channels", (NotificationChannel.IN_APP,))
-    ]
-    if not rows:
-        return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    enqueue_delivery()
-    return len(rows)
-
-
-def _enqueue_now() -> None:
-    try:
-        from .tasks import send_notifications
-
-        # a pooled producer: its connection stays open and its queue declared across requests
-        # (a fresh connection per transaction cost ~10 % of an intake); fail fast when the broker
-        # is down (no connection retries): a web request must not wait on it, and the minute
-        # run delivers anyway
-        with send_notifications.app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            send_notifications.apply_async(queue="notifications", retry=False, producer=producer)
-    except Exception as exc:  # broker down: the periodic task picks the rows up
-        log.warning("send_notifications not enqueued (%s: %s); the periodic run will deliver",
-                    type(exc).__name__, exc)
-
-
-def enqueue_delivery() -> None:
-    """Ask a worker to deliver, once the current transaction commits (once per transaction).
-    A failure to reach the broker is logged and swallowed: the request still succeeds."""
-    if connection.in_atomic_block and any(func is _enqueue_now for _sids, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue_now, robust=True)
 
 
 # --- delivering --------------------------------------------------------------------------------

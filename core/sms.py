@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-log = logging.getLogger("customers.sms")
+log = logging.getLogger("core.sms")
 
 
 class SmsError(Exception):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from customers.delivery import deliver_due
+from core.delivery import deliver_due
 from ops.records import record_delivery
 
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from customers.models import DailySequence
-from customers.services import next_number
+from core.models import DailySequence
+from core.numbering import next_number
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.models import WorkCalendarDay
-from complaints.seeds import calendar_rows, package_years, seed_years
+from core.models import WorkCalendarDay
+from core.seeds import calendar_rows, package_years, seed_years
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(
                 f"chinesecalendar does not know {', '.join(map(str, unknown))} yet: enter that year's "
-                "holidays and make-up working days in admin (Complaints › Work calendar), or upgrade the package.")
+                "holidays and make-up working days in admin (Work calendar), or upgrade the package.")
         with transaction.atomic():
             for year in years:
                 created = updated = kept = 0

@@ -1,4 +1,7 @@
-"""Celery tasks of customers: thin, idempotent, stable names (a test pins them)."""
+"""Celery tasks of the shared layer: thin, idempotent, stable names (a test pins them).
+
+`customers.send_notifications` keeps the name it had when the outbox lived in customers:
+queued messages, routes and beat entries refer to it."""
 
 from celery import shared_task
 

@@ -1,0 +1,59 @@
+"""The one registry mechanism: how a higher app plugs into a lower app's extension point.
+
+A lower app never imports a higher one; instead it offers a `Registry`, and each higher app
+registers into it when Django starts (its AppConfig.ready() or its autodiscovered module):
+
+    # grading/apps.py
+    from core.registry import customer_panels
+    customer_panels.register("grading.grade_history", grade_history_panel, order=20)
+
+Items are listed by `order`, then in the order they were registered. The registries of the
+product live here:
+
+- `customer_panels`: sections of the customer card (/customers/<account_no>/). A panel is a
+  callable (request, customer) -> (template_name, context) or None (nothing to show for this
+  user/customer); the card renders each returned template with its context, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named items with an order. Registering a name again replaces its item (a module imported
+    twice registers once)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._items: dict[str, tuple[int, T]] = {}
+
+    def register(self, key: str, item: T, *, order: int = 50) -> T:
+        self._items[key] = (order, item)
+        return item
+
+    def items(self) -> list[tuple[str, T]]:
+        """(key, item) by order, then registration (a stable sort keeps the dict's order)."""
+        return [(key, item) for key, (_order, item) in sorted(self._items.items(), key=lambda kv: kv[1][0])]
+
+    def __iter__(self) -> Iterator[T]:
+        return (item for _key, item in self.items())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.name}: {', '.join(self._items)}>"
+
+
+Panel = Callable[..., "tuple[str, dict] | None"]
+
+customer_panels: Registry[Panel] = Registry("customer card panels")
+
+
+def render_customer_panels(request, customer) -> list[tuple[str, dict]]:
+    """(template, context) of every registered panel with something to show, in order."""
+    return [result for panel in customer_panels if (result := panel(request, customer)) is not None]
