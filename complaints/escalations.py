@@ -2,7 +2,7 @@
 
 Recipients (SPEC §4): level 1 -> the handler (or crew leader) and the station head; level 2 ->
 also the managers and, for grade A/B customers, the account manager; level 3 -> the leadership
-group. One message per recipient per sweep: a recipient with one new escalation gets that one;
+group (each group as core.recipients defines it). One message per recipient per sweep: a recipient with one new escalation gets that one;
 with several (500 breaches found at once) gets ONE digest. The dedupe key names the smallest
 escalation id in the message, which belongs to exactly one sweep, so a retried or concurrent
 sweep can never write a second copy, and two sweeps in the same minute never swallow each other.
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -21,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import recipients
 from core.choices import NotificationChannel
 from core.i18n import site_language
 from customers.selectors import user_station_id
@@ -37,16 +37,6 @@ CHANNELS_BY_LEVEL = {
     2: (NotificationChannel.IN_APP, NotificationChannel.EMAIL),
     3: (NotificationChannel.IN_APP, NotificationChannel.EMAIL, NotificationChannel.SMS),
 }
-
-
-def _managers() -> set[int]:
-    User = get_user_model()
-    return set(User.objects.filter(is_active=True, groups__name=MANAGER).values_list("pk", flat=True))
-
-
-def _leadership() -> set[int]:
-    User = get_user_model()
-    return set(User.objects.filter(is_active=True, profile__leadership=True).values_list("pk", flat=True))
 
 
 def recipients_for(level: int, info, *, managers: set[int], leaders: set[int]) -> set[int]:
@@ -80,9 +70,9 @@ def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
         infos = source.describe({e.subject_id for e in rows})
         levels = {e.level for e in rows}
         if managers is None and (2 in levels):
-            managers = _managers()
+            managers = set(recipients.managers())
         if leaders is None and (3 in levels):
-            leaders = _leadership()
+            leaders = set(recipients.leadership())
         for esc in rows:
             info = infos.get(esc.subject_id)
             if info is None:
@@ -135,8 +125,8 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
 
     from core.outbox import notify_many
 
-    managers = sorted(_managers()) if ids_by_level.get(2) else []
-    leaders = sorted(_leadership()) if ids_by_level.get(3) else []
+    managers = recipients.managers() if ids_by_level.get(2) else []
+    leaders = recipients.leadership() if ids_by_level.get(3) else []
     infos, params = [], []
     for subject_type, source in sources.items():
         qs = source.recipients().filter(pk__in=RawSQL("SELECT subject_id FROM e WHERE subject_type = %s",

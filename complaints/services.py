@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clock import engine as clock
+from core import recipients
 from core.calendar import get_calendar
 from core.i18n import site_language
 from core.numbering import next_number
@@ -123,10 +123,6 @@ def _save(complaint: Complaint, fields: list[str]) -> None:
 def _clock(complaint: Complaint, **kwargs) -> None:
     """Keep the complaint's deadline rows in step with its columns and status (one upsert)."""
     clock.sync(complaint, subject_type=SubjectType.COMPLAINT, **kwargs)
-
-
-def _managers():
-    return get_user_model().objects.filter(groups__name=MANAGER, is_active=True)
 
 
 def _link(complaint: Complaint) -> str:
@@ -241,11 +237,9 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
     link = _link(complaint)
     repeats = len(earlier) + 1
     # recipients read before the transaction (which then holds no more than its own new rows)
-    managers = sorted(set(_managers().values_list("pk", flat=True))) if repeats >= REPEAT_WARNING_AT else []
-    leaders = []
-    if channel == ComplaintChannel.FORWARDED:
-        leaders = sorted(set(get_user_model().objects.filter(groups__name=MANAGER, is_active=True,
-                                                             profile__leadership=True).values_list("pk", flat=True)))
+    managers = recipients.managers() if repeats >= REPEAT_WARNING_AT else []
+    leaders = recipients.leadership() if channel == ComplaintChannel.FORWARDED else []
+    account_manager_id = recipients.account_manager(customer)
     with transaction.atomic():
         complaint.save(force_insert=True)
         events = [ComplaintEvent(
@@ -264,10 +258,10 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
                 subject = _("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {"number": number, "n": repeats}
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
                           "dedupe_key": f"complaint:{complaint.pk}:repeat"} for pk in managers]
-        if customer is not None and grade in ("A", "B") and customer.account_manager_id:
+        if account_manager_id:  # whatever the customer's grade (SPEC §4)
             with site_language():
                 subject = _("Your customer %(name)s complained: %(number)s") % {"name": customer.name, "number": number}
-            messages.append({"recipient_id": customer.account_manager_id, "kind": "complaint.customer_complained",
+            messages.append({"recipient_id": account_manager_id, "kind": "complaint.customer_complained",
                              "dedupe_key": f"complaint:{complaint.pk}:intake", "urgent": True, "link": link,
                              "subject": subject})
         if leaders:
@@ -379,7 +373,7 @@ def complaint_urge(*, complaint: Complaint, by, note: str = "") -> Complaint:
     c.urge_count += 1
     _save(c, ["urge_count"])
     _event(c, kind=EventKind.URGED, by=by, at=now, note=note, count=c.urge_count)
-    head_id = c.station.head_id
+    head_id = recipients.station_heads([c.station_id]).get(c.station_id)
     with site_language():
         notify(recipients=[c.handler_id or head_id], kind="complaint.urged", dedupe_key=f"complaint:{c.pk}:urge:{c.urge_count}",
                urgent=True, subject=_("Complaint %(number)s urged by the complainant (%(n)s)") % {
@@ -417,7 +411,7 @@ def complaint_request_extension(*, complaint: Complaint, by, requested_due_at: d
     _event(c, kind=EventKind.EXTENSION_REQUESTED, by=by, at=now, note=reason.strip(),
            requested_due_at=_iso(requested_due_at), request=req.pk)
     with site_language():
-        notify(recipients=_managers(), kind="complaint.extension_requested", dedupe_key=f"extension:{req.pk}:requested",
+        notify(recipients=recipients.managers(), kind="complaint.extension_requested", dedupe_key=f"extension:{req.pk}:requested",
                subject=_("Extension requested for %(number)s") % {"number": c.number}, link=_link(c))
     return req
 

@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import PercentRank
@@ -31,12 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import recipients
 from core.i18n import site_language
-from core.outbox import notify
+from core.outbox import notify_many
 from customers.choices import GradeSource
 from customers.models import ConsumptionRecord, Customer, StaffProfile
 from servicecenter.exceptions import InvalidTransition, ValidationFailed
-from servicecenter.roles import MANAGER
 
 from . import rules
 from .choices import ACTIVE_RUN_STATUSES, GradeChangeHeldReason, GradeRunStatus, VisitKind
@@ -345,22 +344,25 @@ def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
 
 def _notify(run: GradeRun, digests: dict[int, list[str]], digest_counts: dict[int, int], mismatch_count: int):
     """One digest per account manager per run (never one message per customer), and one summary
-    per manager when tiers do not fit. Dedupe keys name the run: a retried run notifies once."""
+    per manager when tiers do not fit, all in one outbox insert. Dedupe keys name the run: a
+    retried run notifies once."""
+    messages = []
     with site_language():
         month = f"{run.period:%Y-%m}"
         for am_id, lines in digests.items():
             more = digest_counts[am_id] - len(lines)
             body = "\n".join(lines) + (("\n" + _("… and %(n)d more") % {"n": more}) if more > 0 else "")
-            notify(recipients=[am_id], kind="grading.grades_changed", dedupe_key=f"grade-run:{run.pk}",
-                   subject=_("Grades of %(n)d of your customers changed (%(month)s)")
-                   % {"n": digest_counts[am_id], "month": month},
-                   body=body, link="/my-customers/")
+            messages.append({"recipient_id": am_id, "kind": "grading.grades_changed",
+                             "dedupe_key": f"grade-run:{run.pk}", "body": body, "link": "/my-customers/",
+                             "subject": _("Grades of %(n)d of your customers changed (%(month)s)")
+                             % {"n": digest_counts[am_id], "month": month}})
         if mismatch_count:
-            managers = get_user_model().objects.filter(groups__name=MANAGER, is_active=True).values_list("pk", flat=True)
-            notify(recipients=list(managers), kind="grading.tier_mismatch", dedupe_key=f"grade-run:{run.pk}",
-                   subject=_("Grade run %(month)s: %(n)d customers need an account manager of another tier")
-                   % {"n": mismatch_count, "month": month},
-                   link=f"/admin/grading/graderun/{run.pk}/change/")
+            subject = (_("Grade run %(month)s: %(n)d customers need an account manager of another tier")
+                       % {"n": mismatch_count, "month": month})
+            messages += [{"recipient_id": pk, "kind": "grading.tier_mismatch", "dedupe_key": f"grade-run:{run.pk}",
+                          "subject": subject, "link": f"/admin/grading/graderun/{run.pk}/change/"}
+                         for pk in recipients.managers()]
+    notify_many(messages)
 
 
 # --- visits -------------------------------------------------------------------------------
@@ -416,16 +418,17 @@ def remind_visits(*, today: date | None = None) -> int:
                     totals[am_id][0 if state == "overdue" else 1] += 1
                     flag = _("overdue") if state == "overdue" else pgettext("visit state", "due")
                     found[am_id].append((due.due, f"{due.due:%Y-%m-%d} {flag}: {account_no} {name} · {labels[due.kind]}"))
-        written = 0
-        with transaction.atomic():
-            for am_id, items in found.items():
-                items.sort()
-                overdue, soon = totals[am_id]
-                lines = [text for _d, text in items[:DIGEST_LINES]]
-                if len(items) > DIGEST_LINES:
-                    lines.append(_("… and %(n)d more") % {"n": len(items) - DIGEST_LINES})
-                written += notify(recipients=[am_id], kind="grading.visits_due", dedupe_key=f"visits:{today:%Y-%m-%d}",
-                                  subject=_("Visits: %(overdue)d overdue, %(soon)d due within 7 days")
-                                  % {"overdue": overdue, "soon": soon},
-                                  body="\n".join(lines), link="/my-customers/?attention=1")
-    return written
+        messages = []
+        for am_id, items in found.items():
+            items.sort()
+            overdue, soon = totals[am_id]
+            lines = [text for _d, text in items[:DIGEST_LINES]]
+            if len(items) > DIGEST_LINES:
+                lines.append(_("… and %(n)d more") % {"n": len(items) - DIGEST_LINES})
+            messages.append({"recipient_id": am_id, "kind": "grading.visits_due",
+                             "dedupe_key": f"visits:{today:%Y-%m-%d}", "body": "\n".join(lines),
+                             "link": "/my-customers/?attention=1",
+                             "subject": _("Visits: %(overdue)d overdue, %(soon)d due within 7 days")
+                             % {"overdue": overdue, "soon": soon}})
+    with transaction.atomic():
+        return notify_many(messages)  # one insert for every account manager
