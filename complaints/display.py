@@ -74,8 +74,10 @@ def event_note(kind: str, note: str, data) -> str:
     if kind == "escalation_acknowledged":
         return " · ".join(part for part in (escalation_summary(data), note) if part)
     if kind == "repeat_warning" and isinstance(data.get("earlier"), list):
-        return _("%(n)s complaints from the same customer or phone within 30 days.") % {
-            "n": len(data["earlier"]) + 1}
+        from .selectors import repeat_window
+
+        return _("%(n)s complaints from the same customer or phone within %(days)s days.") % {
+            "n": len(data["earlier"]) + 1, "days": repeat_window().days}
     return system_text(note)
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from clock.engine import deadlines_annotation
-from core.calendar import calendar_warning as _calendar_warning
 from customers.selectors import scope_q
 
 from .display import event_note
@@ -55,9 +55,14 @@ def category_tree() -> list[tuple[ComplaintCategory, list[ComplaintCategory]]]:
     return [(cls, [c for c in cats if c.parent_id == cls.pk]) for cls in classes]
 
 
-def calendar_warning(today: date) -> date | None:
-    """The end of the known work calendar if managers should be warned now (60 days ahead)."""
-    return _calendar_warning(today)
+# Repeat complaints (SPEC §3): an earlier complaint of the same customer or phone within the
+# window (settings.REPEAT_WINDOW, "30 days" by default) makes a complaint a repeat; the third
+# within the window raises the early warning (重复投诉预警).
+REPEAT_WARNING_AT = 3
+
+
+def repeat_window() -> timedelta:
+    return settings.REPEAT_WINDOW
 
 
 def customer_complaints(*, user, customer) -> QuerySet[Complaint]:

@@ -47,10 +47,9 @@ from .choices import (
 from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
 from .reference import get_policies
+from .selectors import REPEAT_WARNING_AT, repeat_window
 from .sla import pick_policy
 
-REPEAT_WINDOW = timedelta(days=30)
-REPEAT_WARNING_AT = 3  # the third complaint within the window raises the early warning
 MAX_DESCRIPTION = 5000
 # A clock skew allowance for "received_at is not in the future".
 FUTURE_TOLERANCE = timedelta(minutes=2)
@@ -203,7 +202,7 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
     resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
     fraction = policy.warning_fraction
 
-    # repeat detection: earlier complaints of the same customer or phone within 30 days
+    # repeat detection: earlier complaints of the same customer or phone within the repeat window
     repeat_q = None
     if customer is not None:
         repeat_q = Complaint.objects.filter(customer=customer)
@@ -212,7 +211,7 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         repeat_q = by_phone if repeat_q is None else (repeat_q | by_phone)
     earlier = []
     if repeat_q is not None:  # instances with id and number only: the answer shows `repeat_of` without a query
-        earlier = list(repeat_q.filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at)
+        earlier = list(repeat_q.filter(received_at__gte=received_at - repeat_window(), received_at__lte=received_at)
                        .order_by("-received_at", "-id").only("id", "number")[:10])
 
     if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
@@ -252,10 +251,12 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         if repeats >= REPEAT_WARNING_AT:
             events.append(ComplaintEvent(
                 complaint=complaint, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
-                note=_("%(n)s complaints from the same customer or phone within 30 days.") % {"n": repeats},
+                note=_("%(n)s complaints from the same customer or phone within %(days)s days.") % {
+                    "n": repeats, "days": repeat_window().days},
                 data={"earlier": [c.number for c in earlier]}))
             with site_language():
-                subject = _("Repeat complaint warning: %(number)s (%(n)s in 30 days)") % {"number": number, "n": repeats}
+                subject = _("Repeat complaint warning: %(number)s (%(n)s in %(days)s days)") % {
+                    "number": number, "n": repeats, "days": repeat_window().days}
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
                           "dedupe_key": f"complaint:{complaint.pk}:repeat"} for pk in managers]
         if account_manager_id:  # whatever the customer's grade (SPEC §4)

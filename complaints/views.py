@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.calendar import calendar_warning
 from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
 from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.inputs import bounded_datetime, parse_int_param
@@ -81,7 +82,7 @@ def counter(request):
         customer = customer_list(user=request.user).filter(pk=int(form.data["customer"])).first()
     return render(request, "complaints/counter.html", {
         "form": form, "customer": customer,
-        "calendar_warning": selectors.calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
+        "calendar_warning": calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
         else None,
     })
 
@@ -144,7 +145,7 @@ def complaint_list(request):
     query.pop("page", None)
     return render(request, "complaints/list.html", {
         "filterset": filterset, "page": page, "rows": rows, "query": query.urlencode(),
-        "calendar_warning": selectors.calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
+        "calendar_warning": calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
         else None,
     })
 

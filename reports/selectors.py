@@ -28,7 +28,6 @@ from django.utils import timezone
 from complaints.choices import ComplaintChannel
 from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest
 from complaints.selectors import next_deadline
-from core.models import WorkCalendarDay
 from customers.choices import Grade
 from customers.models import SupplyStation
 from customers.selectors import user_station_id
@@ -95,7 +94,7 @@ def parse_filters(*, user, params) -> SummaryFilters:
     f = SummaryFilters(date_from=date_from, date_to=date_to)
 
     code = (params.get("station") or "").strip()
-    if not sees_all_stations(user):
+    if user is not None and not sees_all_stations(user):  # None: an unscoped caller (a command)
         own = user_station_id(user)
         if own is None or not can_read_summary(user):
             raise Http404
@@ -257,53 +256,65 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
     """The SLA summary of SPEC §7 for the given filters (a dict of query parameters, or parsed).
 
     `user=None` means an unscoped caller (a command or the benchmark): it sees all stations.
+    The steps are the module docstring's queries: the period's figures and the open complaints
+    now (1, 2), the repair orders of the period (3), the open orders past a deadline (4), then
+    the headline figures and the breakdowns summed from the rows of step 1.
     """
-    now = now or timezone.now()
-    if not isinstance(filters, SummaryFilters):
-        params = filters or {}
-        if user is None:
-            from servicecenter.roles import ADMIN
-
-            class _System:  # an unscoped reader, like a manager
-                is_authenticated = True
-                is_superuser = True
-                _role_names = {ADMIN}
-
-            user = _System()
-        filters = parse_filters(user=user, params=params)
-    f = filters
+    from workorders.selectors import overdue_condition
 
     from . import stats
 
+    now = now or timezone.now()
+    f = filters if isinstance(filters, SummaryFilters) else parse_filters(user=user, params=filters or {})
     state = None if f.live else stats.fresh_state(now)
-    if state is not None:
-        # pre-aggregated daily rows (reports/stats.py), as of the last refresh
-        rows = stats.period_groups(f)
-        open_rows = stats.open_by_station(f)
-    else:
-        rows = complaint_groups(_complaints(f), now=now, live=True)
-        open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
-                     .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
+    rows, open_rows = _period_rows(f, state, now=now)
+    arrival, wo_totals = arrival_figures(_work_orders(f, f.start, f.end), now=now, live=True)
     classes = _category_classes()
-    stations = {s.id: s for s in SupplyStation.objects.only("id", "code", "name")}
-
-    totals_by, by_station, by_class, by_grade, by_channel = _sum_rows(rows, [
+    totals, by_station, by_class, by_grade, by_channel = _sum_rows(rows, [
         lambda r: 0, lambda r: r["station_id"], lambda r: classes[r["category_id"]].id,
         lambda r: r["grade_at_intake"], lambda r: r["channel"]])
-    totals = totals_by.get(0, {})
+    summary = _headline(f, state, _figures(totals.get(0, {})), open_rows, arrival, now=now,
+                        work_orders_overdue=_work_orders_overdue(f, overdue_condition(now)))
+    for kind in fig.WORK_ORDER_DEADLINES:
+        summary["deadlines"][kind] = fig.deadline_block(wo_totals, kind)
+    summary["by_station"] = _by_station(f, by_station, open_rows)
+    summary.update(_breakdowns(classes, by_class, by_grade, by_channel))
+    if f.trend_days:
+        summary["trend"] = trend(f, now=now, days=f.trend_days, from_stats=state is not None)
+    return summary
 
-    # Queries 3 and 4: repair orders of the period; open orders past a deadline.
-    arrival, wo_totals = arrival_figures(_work_orders(f, f.start, f.end), now=now, live=True)
+
+def _period_rows(f: SummaryFilters, state, *, now: datetime) -> tuple[list[dict], dict[int, dict]]:
+    """Queries 1 and 2: the period's figures per (station, category item, grade, channel), and
+    open / at risk / breached now per station: from the pre-aggregated rows (reports/stats.py)
+    as of their last refresh when `state` says they are fresh, else from the complaints."""
+    from . import stats
+
+    if state is not None:
+        return stats.period_groups(f), stats.open_by_station(f)
+    rows = complaint_groups(_complaints(f), now=now, live=True)
+    open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
+                 .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
+    return rows, open_rows
+
+
+def _work_orders_overdue(f: SummaryFilters, overdue: Q) -> int:
+    """Query 4: open work orders past a deadline, with the same condition as the work-order
+    list's `overdue` filter the tile links to."""
     from workorders.models import WorkOrder
-    from workorders.selectors import overdue_condition
 
-    # the same condition as the work-order list's `overdue` filter the tile links to
-    wo_open = WorkOrder.objects.filter(overdue_condition(now))
+    qs = WorkOrder.objects.filter(overdue)
     if f.station:
-        wo_open = wo_open.filter(station=f.station)
-    wo_overdue = wo_open.count()
+        qs = qs.filter(station=f.station)
+    return qs.count()
 
-    summary = {
+
+def _headline(f: SummaryFilters, state, totals: dict, open_rows: dict[int, dict], arrival: list[dict], *,
+              now: datetime, work_orders_overdue: int) -> dict:
+    """What the summary says first: where its figures come from, the open complaints now, the
+    period's totals, the repair arrivals, and the deadline, satisfaction, effective and repeat
+    blocks of the totals."""
+    return {
         "generated_at": timezone.localtime(now).isoformat(),
         "source": "daily rows" if state is not None else "complaints",
         "as_of": timezone.localtime(state.refreshed_at if state is not None else now).isoformat(),
@@ -312,41 +323,44 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
             "open": sum(r["open"] for r in open_rows.values()),
             "at_risk": sum(r["at_risk"] for r in open_rows.values()),
             "breached": sum(r["breached_now"] for r in open_rows.values()),
-            "work_orders_overdue": wo_overdue,
+            "work_orders_overdue": work_orders_overdue,
         },
-        "totals": _figures(totals),
+        "totals": totals,
         "arrival": arrival,
+        "deadlines": dict(totals["deadlines"]),
+        "satisfaction": totals["satisfaction"],
+        "effective": {"effective": totals["effective"], "all": totals["complaints"], "rate": totals["effective_rate"]},
+        "repeat": {"repeat": totals["repeat"], "all": totals["complaints"],
+                   "rate": fig.rate(totals["repeat"], totals["complaints"])},
     }
-    summary["deadlines"] = dict(summary["totals"]["deadlines"])
-    for kind in fig.WORK_ORDER_DEADLINES:
-        summary["deadlines"][kind] = fig.deadline_block(wo_totals, kind)
-    summary["satisfaction"] = summary["totals"]["satisfaction"]
-    summary["effective"] = {"effective": summary["totals"]["effective"], "all": summary["totals"]["complaints"],
-                            "rate": summary["totals"]["effective_rate"]}
-    summary["repeat"] = {"repeat": summary["totals"]["repeat"], "all": summary["totals"]["complaints"],
-                         "rate": fig.rate(summary["totals"]["repeat"], summary["totals"]["complaints"])}
 
-    # every station (the filtered one only, with a station filter), zeros included
-    station_ids = sorted([f.station.id] if f.station else stations, key=lambda i: stations[i].code)
-    summary["by_station"] = []
-    for sid in station_ids:
-        entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}
+
+def _by_station(f: SummaryFilters, by_station: dict, open_rows: dict[int, dict]) -> list[dict]:
+    """The period's figures per station with its open complaints now, in station order: every
+    station (the filtered one only, with a station filter), zeros included."""
+    stations = {s.id: s for s in SupplyStation.objects.only("id", "code", "name")}
+    out = []
+    for sid in sorted([f.station.id] if f.station else stations, key=lambda i: stations[i].code):
         o = open_rows.get(sid, {})
+        entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}
         entry["open"], entry["at_risk"], entry["breached_now"] = (o.get("open", 0), o.get("at_risk", 0),
                                                                   o.get("breached_now", 0))
-        summary["by_station"].append(entry)
+        out.append(entry)
+    return out
 
-    summary["by_category_class"] = sorted(
-        ({"category": classes[cid].code, "name": classes[cid].name, "name_en": classes[cid].name_en,
-          **_figures(row)} for cid, row in by_class.items()),
-        key=lambda e: (-e["complaints"], e["category"]))
-    summary["by_grade"] = [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g])}
-                           for g in Grade.values if g in by_grade]
-    summary["by_channel"] = [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c])}
-                             for c in ComplaintChannel.values if c in by_channel]
-    if f.trend_days:
-        summary["trend"] = trend(f, now=now, days=f.trend_days, from_stats=state is not None)
-    return summary
+
+def _breakdowns(classes: dict, by_class: dict, by_grade: dict, by_channel: dict) -> dict:
+    """The period's figures per category class, per grade and per channel."""
+    return {
+        "by_category_class": sorted(
+            ({"category": classes[cid].code, "name": classes[cid].name, "name_en": classes[cid].name_en,
+              **_figures(row)} for cid, row in by_class.items()),
+            key=lambda e: (-e["complaints"], e["category"])),
+        "by_grade": [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g])}
+                     for g in Grade.values if g in by_grade],
+        "by_channel": [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c])}
+                       for c in ComplaintChannel.values if c in by_channel],
+    }
 
 
 def trend(f: SummaryFilters, *, now: datetime, days: int, from_stats: bool = False) -> list[dict]:
@@ -402,13 +416,16 @@ def pending_extensions(*, limit: int = 20) -> list[ExtensionRequest]:
                 .select_related("complaint", "complaint__station", "requested_by").order_by("created_at")[:limit])
 
 
-def repeat_warnings(*, now: datetime | None = None, days: int = 30, threshold: int = 3) -> list[dict]:
-    """Complainants (by customer, else by phone) with `threshold`+ complaints in the last `days`
-    days: the 重复投诉预警 of SPEC §3. Intake links a repeat to the earlier complaint
+def repeat_warnings(*, now: datetime | None = None) -> list[dict]:
+    """Complainants (by customer, else by phone) with REPEAT_WARNING_AT+ complaints within the
+    repeat window (complaints.selectors: settings.REPEAT_WINDOW): the 重复投诉预警 of SPEC §3. Intake links a repeat to the earlier complaint
     (`repeat_of`), so only complainants with a linked repeat in the window are counted: the
     index on repeat_of finds them, then the customer / phone indexes count their complaints."""
+    from complaints.selectors import REPEAT_WARNING_AT as threshold
+    from complaints.selectors import repeat_window
+
     now = now or timezone.now()
-    recent = Complaint.objects.filter(received_at__gte=now - timedelta(days=days)).order_by()
+    recent = Complaint.objects.filter(received_at__gte=now - repeat_window()).order_by()
     linked = recent.filter(repeat_of__isnull=False)
     out = []
     for r in (recent.filter(customer_id__in=linked.filter(customer__isnull=False).values("customer_id"))
@@ -430,24 +447,6 @@ def escalation_inbox_count(*, cap: int = 1000) -> int:
 
     return Escalation.objects.filter(acknowledged_at__isnull=True).filter(top_level_condition()).order_by()[
         :cap].count()
-
-
-def calendar_warning(*, today: date | None = None) -> date | None:
-    """The last day the work calendar is known, from 60 days before it ends (SPEC §4), else None.
-
-    The complaints app decides (complaints.selectors.calendar_warning); without that helper the
-    calendar is taken as known to the end of the year of its latest entry.
-    """
-    today = today or timezone.localdate()
-    try:
-        from complaints.selectors import calendar_warning as helper
-    except ImportError:  # pragma: no cover - the complaints helper not there yet
-        helper = None
-    if helper is not None:
-        return helper(today)
-    last = WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
-    known = date(last.year, 12, 31) if last else today
-    return known if today >= known - timedelta(days=60) else None
 
 
 def my_work(*, user, now: datetime | None = None):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.choices import ComplaintChannel
 from complaints.models import ComplaintCategory, ExtensionRequest
+from core.calendar import calendar_warning
 from customers.models import SupplyStation
 from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
@@ -118,7 +119,7 @@ def dashboard(request):
         "inbox_count": selectors.escalation_inbox_count(),
         "extensions": selectors.pending_extensions(),
         "repeat_warnings": selectors.repeat_warnings(),
-        "calendar_until": selectors.calendar_warning(),
+        "calendar_until": calendar_warning(timezone.localdate()),
         "approve_server_side": _approve_service() is not None,
         "query": request.GET.urlencode(),
         "links": tile_links(ctx["filters"]),

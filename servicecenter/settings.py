@@ -302,7 +302,6 @@ CELERY_TASK_ROUTES = {
     "customers.send_notifications": {"queue": "notifications"},
     "grading.*": {"queue": "grading"},
     "reports.*": {"queue": "reports"},
-    "complaints.build_reports": {"queue": "reports"},
 }
 # Notification delivery (core/delivery.py): a claimed row is re-claimed after the lease
 # (worker killed mid-delivery); a failing row is retried with backoff, then given up as failed.

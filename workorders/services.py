@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -139,6 +140,21 @@ def work_order_create(*, by, kind: str = WorkOrderKind.REPAIR, station=None, com
     return order
 
 
+# action -> the step itself, without a transaction of its own (perform() runs it inside the caller's)
+STEPS: dict[str, Callable[..., WorkOrder]] = {}
+
+
+def _step(action: str):
+    """Register a step for `perform()` as written, and give everyone else the step in its own
+    transaction (`@transaction.atomic`): the public `work_order_<step>` services."""
+
+    def register(func):
+        STEPS[action] = func
+        return transaction.atomic(func)
+
+    return register
+
+
 def _check(work_order: WorkOrder, action: str, version) -> None:
     """Stale version first (the client's picture is out of date), then the state."""
     try:
@@ -188,7 +204,7 @@ def _transition(work_order: WorkOrder, action: str, *, by, version, now, client_
     return work_order
 
 
-@transaction.atomic
+@_step(A.DISPATCH)
 def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, client_time=None,
                         now: datetime | None = None, locked: bool = False) -> WorkOrder:
     """Give the order to a crew of its station (again, to another crew, before it is accepted)."""
@@ -211,7 +227,7 @@ def work_order_dispatch(*, work_order: WorkOrder, by, crew: Crew, version, clien
     return order
 
 
-@transaction.atomic
+@_step(A.ACCEPT)
 def work_order_accept(*, work_order: WorkOrder, by, version, client_time=None, now=None,
                       locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
@@ -219,7 +235,7 @@ def work_order_accept(*, work_order: WorkOrder, by, version, client_time=None, n
     return _transition(work_order, A.ACCEPT, by=by, version=version, now=now, client_time=client_time, locked=locked)
 
 
-@transaction.atomic
+@_step(A.DEPART)
 def work_order_depart(*, work_order: WorkOrder, by, version, client_time=None, now=None,
                       locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
@@ -239,7 +255,7 @@ def _coordinate(value, field: str, limit: int) -> Decimal | None:
     return number
 
 
-@transaction.atomic
+@_step(A.ARRIVE)
 def work_order_arrive(*, work_order: WorkOrder, by, version, client_time=None, lat=None, lng=None,
                       delay_reason: str = "", customer_informed: bool | None = None, now=None,
                       locked: bool = False) -> WorkOrder:
@@ -270,7 +286,7 @@ def work_order_arrive(*, work_order: WorkOrder, by, version, client_time=None, l
                              "customer_informed": customer_informed if late else None}, locked=locked)
 
 
-@transaction.atomic
+@_step(A.COMPLETE)
 def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, client_time=None, now=None,
                         locked: bool = False) -> WorkOrder:
     """Work done: requires the crew's notes (what was found and done)."""
@@ -290,7 +306,7 @@ def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, clien
     return order
 
 
-@transaction.atomic
+@_step(A.CANCEL)
 def work_order_cancel(*, work_order: WorkOrder, by, version, reason: str, client_time=None, now=None,
                       locked: bool = False) -> WorkOrder:
     now = now or timezone.now()
@@ -306,16 +322,6 @@ def work_order_cancel(*, work_order: WorkOrder, by, version, reason: str, client
     return order
 
 
-STEPS = {
-    A.DISPATCH: work_order_dispatch,
-    A.ACCEPT: work_order_accept,
-    A.DEPART: work_order_depart,
-    A.ARRIVE: work_order_arrive,
-    A.COMPLETE: work_order_complete,
-    A.CANCEL: work_order_cancel,
-}
-
-
 def perform(action: str, **kwargs) -> WorkOrder:
     """The step `action` (accept, depart, ...: the keyword arguments of its work_order_* function)
     inside the caller's transaction, without a savepoint of its own: on an error the caller's
@@ -323,7 +329,7 @@ def perform(action: str, **kwargs) -> WorkOrder:
     """
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError("perform() runs inside the caller's transaction.atomic().")
-    return STEPS[action].__wrapped__(**kwargs)
+    return STEPS[action](**kwargs)
 
 
 PHOTO_STATUSES = [S.DISPATCHED, S.ACCEPTED, S.EN_ROUTE, S.ON_SITE]

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from complaints.selectors import calendar_warning
-from core.calendar import get_calendar
+from core.calendar import calendar_warning, get_calendar
 from core.models import WorkCalendarDay
 
 pytestmark = pytest.mark.django_db

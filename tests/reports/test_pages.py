@@ -9,8 +9,8 @@ import pytest
 from django.http import QueryDict
 
 from complaints.models import Complaint, Escalation, ExtensionRequest
+from core.calendar import calendar_warning
 from core.models import WorkCalendarDay
-from reports.selectors import calendar_warning
 
 from .conftest import t
 
