@@ -137,14 +137,60 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
                      station=None, acknowledge_now: bool = False, ack_note: str = "") -> Complaint:
     """Register a complaint: number, policy and deadlines, repeat detection, notifications.
 
-    Everything is checked and read before the number is drawn; the number comes from its own
-    short transaction (`next_number` outside ours), so a failure after it leaves a gap in the
-    day's numbers; the complaint, its events and its notifications are written in one transaction.
+    Everything is checked and read before the number is drawn (the input, the station, the
+    complainant, the policy and its deadlines, the earlier complaints, the recipients); the
+    number comes from its own short transaction (`next_number` outside ours), so a failure after
+    it leaves a gap in the day's numbers; the complaint, its events and its notifications are
+    written in one transaction.
     """
     now = timezone.now()
     description = (description or "").strip()
-    complainant_name = (complainant_name or "").strip()
-    complainant_phone = (complainant_phone or "").strip()
+    received_at = _intake_checked(channel=channel, severity=severity, category=category, description=description,
+                                  received_at=received_at, now=now)
+    station_id, station = _intake_station(by=by, customer=customer, station=station)
+    complainant_name, complainant_phone = _intake_complainant(
+        customer=customer, anonymous=anonymous, name=(complainant_name or "").strip(),
+        phone=(complainant_phone or "").strip())
+    grade = customer.grade if customer is not None else "C"
+    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
+    if policy is None:
+        raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
+    targets_and_deadlines = _intake_deadlines(policy, received_at)
+    earlier = _earlier_complaints(customer=customer, phone=complainant_phone, received_at=received_at)
+    if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A.ACKNOWLEDGE.label})
+
+    number = next_number(prefix="TS", day=timezone.localdate(now))  # its own transaction: see the docstring
+    complaint = Complaint(
+        number=number,
+        channel=channel, customer=customer, complainant_name=complainant_name,
+        complainant_phone=complainant_phone, anonymous=anonymous, category=category, severity=severity,
+        description=description, received_at=received_at, station_id=station_id, received_by=by,
+        status=S.ACKNOWLEDGED if acknowledge_now else S.RECEIVED, acknowledged_at=now if acknowledge_now else None,
+        grade_at_intake=grade, repeat_of=earlier[0] if earlier else None,
+        **targets_and_deadlines,
+    )
+    if getattr(station, "pk", None) == station_id:
+        complaint.station = station  # already loaded: the receipt and the answer need it
+    # recipients read before the transaction (which then holds no more than its own new rows)
+    repeats = len(earlier) + 1
+    told = {"managers": recipients.managers() if repeats >= REPEAT_WARNING_AT else [],
+            "leaders": recipients.leadership() if channel == ComplaintChannel.FORWARDED else [],
+            "account_manager": recipients.account_manager(customer)}
+    with transaction.atomic():
+        complaint.save(force_insert=True)
+        # the events (in timeline order) and the deadline rows: one INSERT on PostgreSQL
+        clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, now=now,
+                        also=_intake_events(complaint, earlier, by=by, now=now,
+                                            acknowledged=acknowledge_now, ack_note=ack_note))
+        # one INSERT for every recipient (none without); delivery after commit
+        notify_many(_intake_messages(complaint, repeats=repeats, **told), now=now)
+    return complaint
+
+
+def _intake_checked(*, channel, severity, category, description, received_at, now) -> datetime:
+    """The input on its own: text, channel, severity, category; the time of receipt (a counter
+    complaint is received now; another never in the future)."""
     if not description:
         raise ValidationFailed("description", _("Describe the complaint."))
     if len(description) > MAX_DESCRIPTION:
@@ -156,128 +202,127 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
     if category is None or category.parent_id is None or not category.active:
         raise ValidationFailed("category", _("Choose an active category item (not a class)."))
     if channel == ComplaintChannel.COUNTER or received_at is None:
-        received_at = now  # a counter complaint is received now
-    elif received_at > now + FUTURE_TOLERANCE:
+        return now
+    if received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("received_at", _("The time of receipt cannot be in the future."))
-    elif received_at < now - settings.RECEIVED_AT_MAX_AGE:
+    if received_at < now - settings.RECEIVED_AT_MAX_AGE:
         raise ValidationFailed("received_at", _("The time of receipt is more than %(days)d days ago.")
                                % {"days": settings.RECEIVED_AT_MAX_AGE.days})
+    return received_at
 
+
+def _intake_station(*, by, customer, station):
+    """(station id, station) the complaint belongs to: the customer's, else the one given or the
+    user's own; station staff register only for their own station."""
     own_station = None if sees_all_stations(by) else user_station_id(by)
     if customer is not None:
         if own_station is not None and customer.station_id != own_station:
             raise ValidationFailed("customer", NO_SUCH_CUSTOMER)
-        station_id = customer.station_id
-        station = customer.station
-    else:
-        station_id = getattr(station, "pk", station) or own_station
-        if station_id is None:
-            raise ValidationFailed("station", _("Choose the supply station."))
-        if own_station is not None and station_id != own_station:
-            raise ValidationFailed("station", _("You can only register complaints for your own supply station."))
+        return customer.station_id, customer.station
+    station_id = getattr(station, "pk", station) or own_station
+    if station_id is None:
+        raise ValidationFailed("station", _("Choose the supply station."))
+    if own_station is not None and station_id != own_station:
+        raise ValidationFailed("station", _("You can only register complaints for your own supply station."))
+    return station_id, station
 
+
+def _intake_complainant(*, customer, anonymous: bool, name: str, phone: str) -> tuple[str, str]:
+    """(name, phone) of the complainant: a named one needs a phone for the callback (the
+    customer's contact and phone by default); an anonymous one has no name."""
     if anonymous:
-        complainant_name = ""
+        name = ""
     else:
         if customer is not None:
-            complainant_name = complainant_name or customer.default_complainant
-            complainant_phone = complainant_phone or customer.phone
-        if not complainant_name:
+            name = name or customer.default_complainant
+            phone = phone or customer.phone
+        if not name:
             raise ValidationFailed("complainant_name", _("Enter the complainant's name, or mark it anonymous."))
-        if not complainant_phone:
+        if not phone:
             raise ValidationFailed("complainant_phone",
                                    _("A named complainant needs a phone number for the callback."))
-    if complainant_phone:
+    if phone:
         try:
-            phone_validator(complainant_phone)
+            phone_validator(phone)
         except DjangoValidationError as exc:
             raise ValidationFailed("complainant_phone", exc.messages[0])
+    return name, phone
 
-    grade = customer.grade if customer is not None else "C"
-    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
-    if policy is None:
-        raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
+
+def _intake_deadlines(policy, received_at: datetime) -> dict:
+    """The policy's targets as the complaint records them, and its ack and resolve deadlines."""
     cal = get_calendar()
+    fraction = policy.warning_fraction
     ack_due = deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal)
     resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
-    fraction = policy.warning_fraction
+    return {"sla_policy": policy, "sla_targets": policy.targets(), "warning_fraction": fraction,
+            "ack_due_at": ack_due, "resolve_due_at": resolve_due,
+            "ack_warn_at": deadlines.warning_at(received_at, ack_due, fraction),
+            "resolve_warn_at": deadlines.warning_at(received_at, resolve_due, fraction),
+            "resolve_started_at": received_at, "original_resolve_due_at": resolve_due}
 
-    # repeat detection: earlier complaints of the same customer or phone within the repeat window
+
+def _earlier_complaints(*, customer, phone: str, received_at: datetime) -> list[Complaint]:
+    """Repeat detection: earlier complaints of the same customer or phone within the repeat
+    window, newest first (instances with id and number only: the answer shows `repeat_of`
+    without a query)."""
     repeat_q = None
     if customer is not None:
         repeat_q = Complaint.objects.filter(customer=customer)
-    if complainant_phone:
-        by_phone = Complaint.objects.filter(complainant_phone=complainant_phone)
+    if phone:
+        by_phone = Complaint.objects.filter(complainant_phone=phone)
         repeat_q = by_phone if repeat_q is None else (repeat_q | by_phone)
-    earlier = []
-    if repeat_q is not None:  # instances with id and number only: the answer shows `repeat_of` without a query
-        earlier = list(repeat_q.filter(received_at__gte=received_at - repeat_window(), received_at__lte=received_at)
-                       .order_by("-received_at", "-id").only("id", "number")[:10])
+    if repeat_q is None:
+        return []
+    return list(repeat_q.filter(received_at__gte=received_at - repeat_window(), received_at__lte=received_at)
+                .order_by("-received_at", "-id").only("id", "number")[:10])
 
-    if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
-        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A.ACKNOWLEDGE.label})
-    number = next_number(prefix="TS", day=timezone.localdate(now))  # its own transaction: see the docstring
-    complaint = Complaint(
-        number=number,
-        channel=channel, customer=customer, complainant_name=complainant_name,
-        complainant_phone=complainant_phone, anonymous=anonymous, category=category, severity=severity,
-        description=description, received_at=received_at, station_id=station_id, received_by=by,
-        status=S.ACKNOWLEDGED if acknowledge_now else S.RECEIVED, acknowledged_at=now if acknowledge_now else None,
-        grade_at_intake=grade, sla_policy=policy, sla_targets=policy.targets(),
-        warning_fraction=fraction, ack_due_at=ack_due, resolve_due_at=resolve_due,
-        ack_warn_at=deadlines.warning_at(received_at, ack_due, fraction),
-        resolve_warn_at=deadlines.warning_at(received_at, resolve_due, fraction),
-        resolve_started_at=received_at, original_resolve_due_at=resolve_due,
-        repeat_of=earlier[0] if earlier else None,
-    )
-    if getattr(station, "pk", None) == station_id:
-        complaint.station = station  # already loaded: the receipt and the answer need it
 
-    link = _link(complaint)
+def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime, acknowledged: bool,
+                   ack_note: str) -> list[ComplaintEvent]:
+    """The timeline of a new complaint: received; the repeat warning; acknowledged at intake."""
+    events = [ComplaintEvent(
+        complaint=c, at=now, actor=by, kind=EventKind.RECEIVED, note=c.description[:200],
+        data={"policy": c.sla_policy.name, "targets": c.sla_targets, "channel": c.channel,
+              "received_at": _iso(c.received_at),
+              "deadlines": {"ack_due_at": [None, _iso(c.ack_due_at)], "resolve_due_at": [None, _iso(c.resolve_due_at)]},
+              "repeat_of": earlier[0].number if earlier else None})]
     repeats = len(earlier) + 1
-    # recipients read before the transaction (which then holds no more than its own new rows)
-    managers = recipients.managers() if repeats >= REPEAT_WARNING_AT else []
-    leaders = recipients.leadership() if channel == ComplaintChannel.FORWARDED else []
-    account_manager_id = recipients.account_manager(customer)
-    with transaction.atomic():
-        complaint.save(force_insert=True)
-        events = [ComplaintEvent(
-            complaint=complaint, at=now, actor=by, kind=EventKind.RECEIVED, note=description[:200],
-            data={"policy": policy.name, "targets": complaint.sla_targets, "channel": channel,
-                  "received_at": _iso(received_at),
-                  "deadlines": {"ack_due_at": [None, _iso(ack_due)], "resolve_due_at": [None, _iso(resolve_due)]},
-                  "repeat_of": earlier[0].number if earlier else None})]
-        messages = []
-        if repeats >= REPEAT_WARNING_AT:
-            events.append(ComplaintEvent(
-                complaint=complaint, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
-                note=_("%(n)s complaints from the same customer or phone within %(days)s days.") % {
-                    "n": repeats, "days": repeat_window().days},
-                data={"earlier": [c.number for c in earlier]}))
-            with site_language():
-                subject = _("Repeat complaint warning: %(number)s (%(n)s in %(days)s days)") % {
-                    "number": number, "n": repeats, "days": repeat_window().days}
+    if repeats >= REPEAT_WARNING_AT:
+        events.append(ComplaintEvent(
+            complaint=c, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
+            note=_("%(n)s complaints from the same customer or phone within %(days)s days.") % {
+                "n": repeats, "days": repeat_window().days},
+            data={"earlier": [e.number for e in earlier]}))
+    if acknowledged:  # the contact was resolved on the spot: first contact made at intake
+        events.append(ComplaintEvent(
+            complaint=c, at=now, actor=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
+            data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
+    return events
+
+
+def _intake_messages(c: Complaint, *, repeats: int, managers: list[int], leaders: list[int],
+                     account_manager: int | None) -> list[dict]:
+    """Who hears of a new complaint (core.recipients): the managers of a repeat warning, the
+    customer's account manager (whatever the grade), the leadership group of a forwarded one."""
+    link, number = _link(c), c.number
+    messages = []
+    with site_language():
+        if managers:
+            subject = _("Repeat complaint warning: %(number)s (%(n)s in %(days)s days)") % {
+                "number": number, "n": repeats, "days": repeat_window().days}
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
-                          "dedupe_key": f"complaint:{complaint.pk}:repeat"} for pk in managers]
-        if account_manager_id:  # whatever the customer's grade (SPEC §4)
-            with site_language():
-                subject = _("Your customer %(name)s complained: %(number)s") % {"name": customer.name, "number": number}
-            messages.append({"recipient_id": account_manager_id, "kind": "complaint.customer_complained",
-                             "dedupe_key": f"complaint:{complaint.pk}:intake", "urgent": True, "link": link,
+                          "dedupe_key": f"complaint:{c.pk}:repeat"} for pk in managers]
+        if account_manager:
+            subject = _("Your customer %(name)s complained: %(number)s") % {"name": c.customer.name, "number": number}
+            messages.append({"recipient_id": account_manager, "kind": "complaint.customer_complained",
+                             "dedupe_key": f"complaint:{c.pk}:intake", "urgent": True, "link": link,
                              "subject": subject})
         if leaders:
-            with site_language():
-                subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
+            subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
             messages += [{"recipient_id": pk, "kind": "complaint.forwarded", "urgent": True, "subject": subject,
-                          "link": link, "dedupe_key": f"complaint:{complaint.pk}:forwarded"} for pk in leaders]
-        if acknowledge_now:  # the contact was resolved on the spot: first contact made at intake
-            events.append(ComplaintEvent(
-                complaint=complaint, at=now, actor=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
-                data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
-        # the events (in timeline order) and the deadline rows: one INSERT on PostgreSQL
-        clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, also=events, now=now)
-        notify_many(messages, now=now)  # one INSERT for every recipient (none without); delivery after commit
-    return complaint
+                          "link": link, "dedupe_key": f"complaint:{c.pk}:forwarded"} for pk in leaders]
+    return messages
 
 
 # --- transitions ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -213,133 +214,184 @@ def _earlier_drops(run: GradeRun, runs_needed: int) -> dict[int, list[str | None
     return out
 
 
-def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
-    t0 = time.monotonic()
-    params = rules.PolicyParams.from_dict(run.policy_snapshot)
-    timings: dict[str, float] = {}
-    if params.kind == rules.SCORECARD:
-        history = station_percentiles(period=run.period, months=12)
-        forecast = station_percentiles(period=run.period, months=3)
-        ranks: dict = {}
-    else:
-        ranks = station_ranks(period=run.period)
-        history = forecast = {}
-    earlier = _earlier_drops(run, params.hysteresis_runs - 1)
-    staff = {uid: (username, tier) for uid, username, tier in
-             StaffProfile.objects.values_list("user_id", "user__username", "manager_tier")}
-    timings["rank"] = round(time.monotonic() - t0, 3)
+@dataclass
+class _Inputs:
+    """Step 1's answer: what the rules need besides each customer's row."""
 
+    params: rules.PolicyParams
+    ranks: dict  # ranking: {customer id: (rank in station, 12-month amount)}
+    history: dict  # scorecard: {customer id: percentile over 12 months}
+    forecast: dict  # scorecard: {customer id: percentile over 3 months}
+    earlier: dict  # hysteresis: the held-back drops of the previous runs
+    staff: dict  # {user id: (username, manager tier)}
+
+
+@dataclass
+class _Tally:
+    """What the run accumulates over its chunks: counts, the mismatch list, the digests, and the
+    rules' answers per distinct combination (a few dozen), computed once each."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+    mismatches: list = field(default_factory=list)
+    digests: dict = field(default_factory=lambda: defaultdict(list))
+    digest_counts: dict = field(default_factory=lambda: defaultdict(int))
+    grade_of: dict = field(default_factory=dict)
+    fits: dict = field(default_factory=dict)
+    done: int = 0
+
+
+@dataclass
+class _Decided:
+    """Step 2's answer for one chunk."""
+
+    changes: list = field(default_factory=list)  # GradeChange rows
+    updates: dict = field(default_factory=lambda: defaultdict(list))  # {new grade: [customer ids]}
+    to_digest: list = field(default_factory=list)  # (account manager, customer, old, new)
+    to_flag: list = field(default_factory=list)  # (customer, grade, account manager, tier)
+
+
+_CHUNK_FIELDS = ("id", "grade", "grade_source", "grade_locked_until", "dual_power_supply", "dual_circuit",
+                 "important_level", "has_pv", "has_ev_charging", "account_manager_id")
+
+
+def _execute(run: GradeRun, *, progress: Progress | None, today: date) -> None:
+    """The run's four steps (module docstring): rank, then per chunk of customers decide and
+    write, then notify; the run row records the counts and timings."""
+    t0 = time.monotonic()
+    inputs = _rank(run)
+    timings: dict[str, float] = {"rank": round(time.monotonic() - t0, 3)}
     total = Customer.objects.count()
-    counts = defaultdict(int)
-    mismatches: list[dict] = []
-    digests: dict[int, list[str]] = defaultdict(list)
-    digest_counts: dict[int, int] = defaultdict(int)
+    tally = _Tally()
     now = timezone.now()
-    scorecard = params.kind == rules.SCORECARD
-    # The grade a rank bucket and the supply flags give, computed by the rules once per distinct
-    # combination (a few dozen): most customers do not change, and their loop turn stays cheap.
-    grade_of: dict[tuple, str] = {}
-    fits: dict[tuple, bool] = {}
-    no_rank = (None, None)
-    fields = ("id", "grade", "grade_source", "grade_locked_until", "dual_power_supply", "dual_circuit",
-              "important_level", "has_pv", "has_ev_charging", "account_manager_id")
-    last_id, done = 0, 0
     t1 = time.monotonic()
+    last_id = 0
     while True:
         # keyset chunks: each a complete, short query (no cursor held open across writes)
-        chunk = list(Customer.objects.filter(id__gt=last_id).order_by("id").values_list(*fields)[:CHUNK])
+        chunk = list(Customer.objects.filter(id__gt=last_id).order_by("id").values_list(*_CHUNK_FIELDS)[:CHUNK])
         if not chunk:
             break
         last_id = chunk[-1][0]
-        changes: list[GradeChange] = []
-        updates: dict[str, list[int]] = defaultdict(list)
-        to_digest: list[tuple[int, int, str, str]] = []
-        to_flag: list[tuple[int, str, int | None, str | None]] = []
-        for (cid, grade, source, locked_until, dps, dc, level, pv, ev, am_id) in chunk:
-            amount = None
-            if scorecard:
-                flags = rules.Flags(dps, dc, level, pv, ev)
-                computed, reasons = rules.scorecard_grade(history=history.get(cid, 0.0),
-                                                          forecast=forecast.get(cid, 0.0), flags=flags, params=params)
-            else:
-                rank, amount = ranks.get(cid, no_rank)
-                bucket = 0 if rank is None or rank > params.top_b else (1 if rank <= params.top_a else 2)
-                key = (bucket, dps, dc, level, pv, ev)
-                computed = grade_of.get(key)
-                if computed is None:
-                    computed = grade_of[key] = rules.ranking_grade(
-                        rank=rank, flags=rules.Flags(dps, dc, level, pv, ev), params=params)[0]
-            if computed == grade:
-                counts["unchanged"] += 1
-                final = grade
-            else:
-                if not scorecard:
-                    computed, reasons = rules.ranking_grade(rank=rank, flags=rules.Flags(dps, dc, level, pv, ev),
-                                                            params=params)
-                locked = source == GradeSource.MANUAL and locked_until is not None and locked_until > today
-                decision = rules.decide(current=grade, computed=computed, locked=locked, earlier=earlier.get(cid),
-                                        hysteresis_runs=params.hysteresis_runs)
-                final = decision.new_grade
-                if decision.held_reason == GradeChangeHeldReason.LOCK:
-                    counts["held_by_lock"] += 1
-                elif decision.held_reason == GradeChangeHeldReason.HYSTERESIS:
-                    counts["held_by_hysteresis"] += 1
-                elif rules.grade_level(final) > rules.grade_level(grade):
-                    counts["up"] += 1
-                else:
-                    counts["down"] += 1
-                direction = "up" if rules.grade_level(computed) > rules.grade_level(grade) else "down"
-                changes.append(GradeChange(run=run, customer_id=cid, old_grade=grade, new_grade=final,
-                                           computed_grade=computed, direction=direction, reasons=reasons,
-                                           amount_12m=amount, applied=decision.changed and not run.dry_run,
-                                           held_reason=decision.held_reason))
-                if decision.changed:
-                    updates[final].append(cid)
-                    if am_id is not None:
-                        to_digest.append((am_id, cid, grade, final))
-            fit_key = (final, am_id)
-            fit = fits.get(fit_key)
-            if fit is None:
-                fit = fits[fit_key] = rules.tier_fits(final, staff.get(am_id, (None, ""))[1] if am_id else None)
-            if not fit:
-                counts["mismatch"] += 1
-                if len(mismatches) + len(to_flag) < MISMATCH_LIMIT:
-                    to_flag.append((cid, final, am_id, staff.get(am_id, (None, ""))[1] if am_id else None))
-        # names only for the customers a message or the mismatch list shows (one query)
-        named = {c for _am, c, _g, _f in to_digest} | {c for c, *_rest in to_flag}
-        names = dict(((pk, (no, nm)) for pk, no, nm in Customer.objects.filter(pk__in=named)
-                      .values_list("pk", "account_no", "name"))) if named else {}
-        for am_id, cid, grade, final in to_digest:
-            digest_counts[am_id] += 1
-            if len(digests[am_id]) < DIGEST_LINES:
-                account_no, name = names[cid]
-                digests[am_id].append(f"{account_no} {name}: {grade} → {final}")
-        for cid, final, am_id, tier in to_flag:
-            account_no, name = names[cid]
-            mismatches.append({
-                "customer": cid, "account_no": account_no, "name": name, "grade": final,
-                "account_manager": staff.get(am_id, (None, ""))[0] if am_id else None,
-                "tier": tier or "", "required_tier": rules.REQUIRED_TIER[final]})
-        GradeChange.objects.bulk_create(changes, batch_size=1000)
-        if not run.dry_run:
-            for grade, ids in updates.items():
-                Customer.objects.filter(id__in=ids).update(grade=grade, grade_source=GradeSource.AUTO,
-                                                           grade_locked_until=None, updated_at=now)
-        done += len(chunk)
+        _write(run, _decide(run, chunk, inputs, tally, today=today), inputs, tally, now=now)
+        tally.done += len(chunk)
         if progress:
-            progress(done, total)
+            progress(tally.done, total)
     timings["apply"] = round(time.monotonic() - t1, 3)
 
     t2 = time.monotonic()
     if not run.dry_run:
-        _notify(run, digests, digest_counts, counts["mismatch"])
+        _notify(run, tally.digests, tally.digest_counts, tally.counts["mismatch"])
     timings["notify"] = round(time.monotonic() - t2, 3)
     timings["total"] = round(time.monotonic() - t0, 3)
+    counts = tally.counts
     GradeRun.objects.filter(pk=run.pk).update(
-        status=GradeRunStatus.DONE, total=done, up=counts["up"], down=counts["down"],
+        status=GradeRunStatus.DONE, total=tally.done, up=counts["up"], down=counts["down"],
         unchanged=counts["unchanged"], held_by_lock=counts["held_by_lock"],
-        held_by_hysteresis=counts["held_by_hysteresis"], mismatch_count=counts["mismatch"], mismatches=mismatches,
-        timings=timings, finished_at=timezone.now(), updated_at=timezone.now(), error="")
+        held_by_hysteresis=counts["held_by_hysteresis"], mismatch_count=counts["mismatch"],
+        mismatches=tally.mismatches, timings=timings, finished_at=timezone.now(), updated_at=timezone.now(),
+        error="")
+
+
+def _rank(run: GradeRun) -> _Inputs:
+    """Step 1: the station ranks (ranking policy) or percentiles (scorecard), the previous runs'
+    held-back drops, and the staff's tiers."""
+    params = rules.PolicyParams.from_dict(run.policy_snapshot)
+    if params.kind == rules.SCORECARD:
+        ranks: dict = {}
+        history = station_percentiles(period=run.period, months=12)
+        forecast = station_percentiles(period=run.period, months=3)
+    else:
+        ranks = station_ranks(period=run.period)
+        history = forecast = {}
+    staff = {uid: (username, tier) for uid, username, tier in
+             StaffProfile.objects.values_list("user_id", "user__username", "manager_tier")}
+    return _Inputs(params=params, ranks=ranks, history=history, forecast=forecast,
+                   earlier=_earlier_drops(run, params.hysteresis_runs - 1), staff=staff)
+
+
+def _decide(run: GradeRun, chunk: list[tuple], inputs: _Inputs, tally: _Tally, *, today: date) -> _Decided:
+    """Step 2 for one chunk: each customer through the pure rules (with locks and hysteresis)."""
+    params, staff, earlier = inputs.params, inputs.staff, inputs.earlier
+    scorecard = params.kind == rules.SCORECARD
+    counts, grade_of, fits = tally.counts, tally.grade_of, tally.fits
+    no_rank = (None, None)
+    out = _Decided()
+    for (cid, grade, source, locked_until, dps, dc, level, pv, ev, am_id) in chunk:
+        amount = None
+        if scorecard:
+            flags = rules.Flags(dps, dc, level, pv, ev)
+            computed, reasons = rules.scorecard_grade(history=inputs.history.get(cid, 0.0),
+                                                      forecast=inputs.forecast.get(cid, 0.0), flags=flags,
+                                                      params=params)
+        else:
+            rank, amount = inputs.ranks.get(cid, no_rank)
+            bucket = 0 if rank is None or rank > params.top_b else (1 if rank <= params.top_a else 2)
+            key = (bucket, dps, dc, level, pv, ev)
+            computed = grade_of.get(key)
+            if computed is None:
+                computed = grade_of[key] = rules.ranking_grade(
+                    rank=rank, flags=rules.Flags(dps, dc, level, pv, ev), params=params)[0]
+        if computed == grade:
+            counts["unchanged"] += 1
+            final = grade
+        else:
+            if not scorecard:
+                computed, reasons = rules.ranking_grade(rank=rank, flags=rules.Flags(dps, dc, level, pv, ev),
+                                                        params=params)
+            locked = source == GradeSource.MANUAL and locked_until is not None and locked_until > today
+            decision = rules.decide(current=grade, computed=computed, locked=locked, earlier=earlier.get(cid),
+                                    hysteresis_runs=params.hysteresis_runs)
+            final = decision.new_grade
+            if decision.held_reason == GradeChangeHeldReason.LOCK:
+                counts["held_by_lock"] += 1
+            elif decision.held_reason == GradeChangeHeldReason.HYSTERESIS:
+                counts["held_by_hysteresis"] += 1
+            elif rules.grade_level(final) > rules.grade_level(grade):
+                counts["up"] += 1
+            else:
+                counts["down"] += 1
+            direction = "up" if rules.grade_level(computed) > rules.grade_level(grade) else "down"
+            out.changes.append(GradeChange(run=run, customer_id=cid, old_grade=grade, new_grade=final,
+                                           computed_grade=computed, direction=direction, reasons=reasons,
+                                           amount_12m=amount, applied=decision.changed and not run.dry_run,
+                                           held_reason=decision.held_reason))
+            if decision.changed:
+                out.updates[final].append(cid)
+                if am_id is not None:
+                    out.to_digest.append((am_id, cid, grade, final))
+        fit_key = (final, am_id)
+        fit = fits.get(fit_key)
+        if fit is None:
+            fit = fits[fit_key] = rules.tier_fits(final, staff.get(am_id, (None, ""))[1] if am_id else None)
+        if not fit:
+            counts["mismatch"] += 1
+            if len(tally.mismatches) + len(out.to_flag) < MISMATCH_LIMIT:
+                out.to_flag.append((cid, final, am_id, staff.get(am_id, (None, ""))[1] if am_id else None))
+    return out
+
+
+def _write(run: GradeRun, decided: _Decided, inputs: _Inputs, tally: _Tally, *, now) -> None:
+    """Step 3 for one chunk: one bulk insert of GradeChange rows, at most three UPDATEs of
+    Customer.grade (one per new grade), and the digest and mismatch lines (names read in one
+    query, only for the customers a message or the mismatch list shows)."""
+    named = {c for _am, c, _g, _f in decided.to_digest} | {c for c, *_rest in decided.to_flag}
+    names = dict(((pk, (no, nm)) for pk, no, nm in Customer.objects.filter(pk__in=named)
+                  .values_list("pk", "account_no", "name"))) if named else {}
+    for am_id, cid, grade, final in decided.to_digest:
+        tally.digest_counts[am_id] += 1
+        if len(tally.digests[am_id]) < DIGEST_LINES:
+            account_no, name = names[cid]
+            tally.digests[am_id].append(f"{account_no} {name}: {grade} → {final}")
+    for cid, final, am_id, tier in decided.to_flag:
+        account_no, name = names[cid]
+        tally.mismatches.append({
+            "customer": cid, "account_no": account_no, "name": name, "grade": final,
+            "account_manager": inputs.staff.get(am_id, (None, ""))[0] if am_id else None,
+            "tier": tier or "", "required_tier": rules.REQUIRED_TIER[final]})
+    GradeChange.objects.bulk_create(decided.changes, batch_size=1000)
+    if not run.dry_run:
+        for grade, ids in decided.updates.items():
+            Customer.objects.filter(id__in=ids).update(grade=grade, grade_source=GradeSource.AUTO,
+                                                       grade_locked_until=None, updated_at=now)
 
 
 def _notify(run: GradeRun, digests: dict[int, list[str]], digest_counts: dict[int, int], mismatch_count: int):

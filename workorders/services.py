@@ -82,6 +82,34 @@ def work_order_create(*, by, kind: str = WorkOrderKind.REPAIR, station=None, com
     now = now or timezone.now()
     if kind not in WorkOrderKind.values:
         raise ValidationFailed("kind", _("Unknown kind of work order."))
+    station, customer, address, contact_name, contact_phone = _where_and_whom(
+        complaint=complaint, customer=customer, station=station, address=address, contact_name=contact_name,
+        contact_phone=contact_phone)
+    area_type = area_type or station.area_type
+    grade, important = _priority_of(complaint=complaint, customer=customer)
+    order = WorkOrder(
+        number=next_number(prefix="GD", day=timezone.localdate(now)), kind=kind, complaint=complaint,
+        customer=customer, contact_name=contact_name[:100], contact_phone=contact_phone[:20], address=address[:300],
+        description=description, area_type=area_type, priority=priority, station=station,
+        status=S.CREATED, grade_at_creation=grade or "", created_by=by,
+    )
+    _set_deadlines(order, now=now, due_at=due_at, grade=grade, important=important)
+    order.full_clean(exclude=["number", "complaint", "customer", "station", "crew", "created_by"])
+    order.save()
+    # created_at is auto_now_add; keep the deadlines' origin and the stored time identical
+    WorkOrder.objects.filter(pk=order.pk).update(created_at=now, updated_at=now)
+    order.created_at = order.updated_at = now
+    clock.sync(order, subject_type=WORK_ORDER.subject_type, now=now)  # a repair's arrival clock starts
+    _event(order, at=now, by=by, kind="created", to_status=S.CREATED,
+           data={"kind": kind, "complaint": complaint.number if complaint else None})
+    if complaint is not None:
+        _complaint_event(complaint, at=now, by=by, kind="work_order_created", work_order=order)
+    return order
+
+
+def _where_and_whom(*, complaint, customer, station, address, contact_name, contact_phone) -> tuple:
+    """(station, customer, address, contact name, contact phone): from the complaint (its
+    station, customer and named complainant), then the customer, then what was given."""
     if complaint is not None:
         if complaint.status == "closed":
             raise ValidationFailed("complaint", _("The complaint is closed."))
@@ -104,40 +132,31 @@ def work_order_create(*, by, kind: str = WorkOrderKind.REPAIR, station=None, com
     address = (address or "").strip()
     if not address:
         raise ValidationFailed("address", _("The address is required."))
-    area_type = area_type or station.area_type
+    return station, customer, address, contact_name, contact_phone
 
+
+def _priority_of(*, complaint, customer) -> tuple[str, str]:
+    """(grade, important level) the arrival deadline looks at: the customer's grade (or the
+    complaint's at intake; a complaint received as grade A stays A) and important-user level."""
     grade = customer.grade if customer is not None else (complaint.grade_at_intake if complaint else "")
     if complaint is not None and complaint.grade_at_intake == "A":
         grade = "A"
-    important = customer.important_level if customer is not None else ""
+    return grade, customer.important_level if customer is not None else ""
 
-    order = WorkOrder(
-        number=next_number(prefix="GD", day=timezone.localdate(now)), kind=kind, complaint=complaint,
-        customer=customer, contact_name=contact_name[:100], contact_phone=contact_phone[:20], address=address[:300],
-        description=description, area_type=area_type, priority=priority, station=station,
-        status=S.CREATED, grade_at_creation=grade or "", created_by=by,
-    )
-    if kind == WorkOrderKind.REPAIR:
+
+def _set_deadlines(order: WorkOrder, *, now: datetime, due_at: datetime | None, grade: str, important: str) -> None:
+    """A repair's arrival target, ceiling and warning from its area (30 minutes for grade A and
+    important users); another kind's due date (given, or the kind's default in working days)."""
+    if order.kind == WorkOrderKind.REPAIR:
         arrival = rules.arrival_deadlines(
-            created_at=now, area_type=area_type,
+            created_at=now, area_type=order.area_type,
             priority_customer=rules.is_priority_customer(grade=grade, important_level=important))
         order.arrive_target_at, order.arrive_due_at, order.arrive_warn_at = (
             arrival.target_at, arrival.due_at, arrival.warn_at)
-    else:
-        if due_at is not None and due_at <= now:
-            raise ValidationFailed("due_at", _("The due date must be in the future."))
-        order.due_at = due_at or rules.default_due(kind=kind, created_at=now, cal=work_calendar())
-    order.full_clean(exclude=["number", "complaint", "customer", "station", "crew", "created_by"])
-    order.save()
-    # created_at is auto_now_add; keep the deadlines' origin and the stored time identical
-    WorkOrder.objects.filter(pk=order.pk).update(created_at=now, updated_at=now)
-    order.created_at = order.updated_at = now
-    clock.sync(order, subject_type=WORK_ORDER.subject_type, now=now)  # a repair's arrival clock starts
-    _event(order, at=now, by=by, kind="created", to_status=S.CREATED,
-           data={"kind": kind, "complaint": complaint.number if complaint else None})
-    if complaint is not None:
-        _complaint_event(complaint, at=now, by=by, kind="work_order_created", work_order=order)
-    return order
+        return
+    if due_at is not None and due_at <= now:
+        raise ValidationFailed("due_at", _("The due date must be in the future."))
+    order.due_at = due_at or rules.default_due(kind=order.kind, created_at=now, cal=work_calendar())
 
 
 # action -> the step itself, without a transaction of its own (perform() runs it inside the caller's)
