@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core import recipients
 from core.choices import NotificationChannel
 from core.i18n import site_language
+from core.timeline import record_event
 from customers.selectors import user_station_id
 from servicecenter.exceptions import InvalidTransition
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
@@ -323,8 +324,8 @@ def escalation_acknowledge(*, escalation: Escalation, by, note: str = "") -> Esc
                                 allowed=[])
     escalation.refresh_from_db()
     if escalation.complaint_id:
-        ComplaintEvent.objects.create(
-            complaint_id=escalation.complaint_id, at=now, actor=by, kind="escalation_acknowledged", note=note,
+        record_event(
+            ComplaintEvent, complaint_id=escalation.complaint_id, at=now, by=by, kind="escalation_acknowledged", note=note,
             data={"escalation": escalation.pk, "deadline": escalation.kind, "level": escalation.level})
     return escalation
 

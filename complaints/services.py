@@ -25,6 +25,7 @@ from core.calendar import get_calendar
 from core.i18n import site_language
 from core.numbering import next_number
 from core.outbox import notify, notify_many
+from core.timeline import event, record_event
 from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
 from customers.validators import phone_validator
 from servicecenter.exceptions import DomainError, InvalidTransition, ValidationFailed
@@ -73,7 +74,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _event(complaint: Complaint, *, kind: str, by, at: datetime, note: str = "", **data) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(complaint=complaint, at=at, actor=by, kind=kind, note=note, data=data)
+    return record_event(ComplaintEvent, complaint=complaint, at=at, by=by, kind=kind, note=note, data=data)
 
 
 def allowed_actions(complaint: Complaint, user=None) -> list[str]:
@@ -281,22 +282,22 @@ def _earlier_complaints(*, customer, phone: str, received_at: datetime) -> list[
 def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime, acknowledged: bool,
                    ack_note: str) -> list[ComplaintEvent]:
     """The timeline of a new complaint: received; the repeat warning; acknowledged at intake."""
-    events = [ComplaintEvent(
-        complaint=c, at=now, actor=by, kind=EventKind.RECEIVED, note=c.description[:200],
+    events = [event(
+        ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.RECEIVED, note=c.description[:200],
         data={"policy": c.sla_policy.name, "targets": c.sla_targets, "channel": c.channel,
               "received_at": _iso(c.received_at),
               "deadlines": {"ack_due_at": [None, _iso(c.ack_due_at)], "resolve_due_at": [None, _iso(c.resolve_due_at)]},
               "repeat_of": earlier[0].number if earlier else None})]
     repeats = len(earlier) + 1
     if repeats >= REPEAT_WARNING_AT:
-        events.append(ComplaintEvent(
-            complaint=c, at=now, actor=None, kind=EventKind.REPEAT_WARNING,
+        events.append(event(
+            ComplaintEvent, complaint=c, at=now, kind=EventKind.REPEAT_WARNING,
             note=_("%(n)s complaints from the same customer or phone within %(days)s days.") % {
                 "n": repeats, "days": repeat_window().days},
             data={"earlier": [e.number for e in earlier]}))
     if acknowledged:  # the contact was resolved on the spot: first contact made at intake
-        events.append(ComplaintEvent(
-            complaint=c, at=now, actor=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
+        events.append(event(
+            ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
             data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
     return events
 

@@ -22,6 +22,7 @@ from clock import engine as clock
 from core.i18n import site_language
 from core.numbering import next_number
 from core.outbox import notify
+from core.timeline import record_event
 from servicecenter.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from servicecenter.lib.workcalendar import Calendar
 
@@ -58,14 +59,14 @@ def _complaint_event(complaint, *, at, by, kind, work_order, note="") -> None:
     """Write a line on the complaint's timeline (append-only ComplaintEvent)."""
     from complaints.models import ComplaintEvent
 
-    ComplaintEvent.objects.create(complaint=complaint, at=at, actor=by, kind=kind, note=note or work_order.number,
-                                  data={"work_order": work_order.number, "work_order_id": work_order.pk,
-                                        "kind": work_order.kind, "status": work_order.status})
+    record_event(ComplaintEvent, complaint=complaint, at=at, by=by, kind=kind, note=note or work_order.number,
+                 data={"work_order": work_order.number, "work_order_id": work_order.pk,
+                       "kind": work_order.kind, "status": work_order.status})
 
 
 def _event(work_order, *, at, by, kind, from_status="", to_status="", note="", data=None, client_at=None):
-    return WorkOrderEvent.objects.create(work_order=work_order, at=at, actor=by, kind=kind, from_status=from_status,
-                                         to_status=to_status, note=note, data=data or {}, client_at=client_at)
+    return record_event(WorkOrderEvent, work_order=work_order, at=at, by=by, kind=kind, from_status=from_status,
+                        to_status=to_status, note=note, data=data, client_at=client_at)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from clock.engine import deadlines_annotation
+from core.api import ActionViewSetMixin
 from customers.privacy import mask_phones_in_list
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
 
@@ -16,12 +17,28 @@ from ..filters import ComplaintFilterSet
 from . import serializers as s
 
 
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       viewsets.GenericViewSet):
-    """Complaints within the user's scope (out of scope -> 404). State changes are actions."""
+class ComplaintViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Complaints within the user's scope (out of scope -> 404). State changes are actions
+    (core.api: 404, 403, 400, 409 in that order); the services check the role of each verb."""
 
     serializer_class = s.ComplaintSerializer
     filterset_class = ComplaintFilterSet
+    action_object_name = "complaint"
+    action_inputs = {
+        "acknowledge": s.AcknowledgeInputSerializer,
+        "pause": s.ReasonInputSerializer,
+        "resume": s.NoteInputSerializer,
+        "urge": s.NoteInputSerializer,
+        "request_extension": s.RequestExtensionInputSerializer,
+        "approve_extension": s.ApproveExtensionInputSerializer,
+        "resolve": s.ResolveInputSerializer,
+        "callback": s.CallbackInputSerializer,
+        "reopen": s.ReasonInputSerializer,
+        "assign": s.AssignInputSerializer,
+        "close": s.ReasonInputSerializer,
+        "mark_typical": s.MarkTypicalInputSerializer,
+    }
 
     def get_queryset(self):
         # the deadline rows of each complaint inside its own query (the list stays at count + page)
@@ -34,76 +51,69 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         complaint = selectors.complaint_get(user=self.request.user, pk=complaint.pk)
         return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data, status=code)
 
-    def _input(self, serializer_class):
-        ser = serializer_class(data=self.request.data, context={"request": self.request})
-        ser.is_valid(raise_exception=True)
-        return ser.validated_data
+    def action_answer(self, complaint, result):
+        return self._answer(complaint if not hasattr(result, "number") else result)
 
     @extend_schema(request=s.ComplaintCreateInputSerializer, responses={201: s.ComplaintSerializer})
     def create(self, request, *args, **kwargs):
         if not has_role(request.user, COUNTER, HANDLER, MANAGER):
             raise PermissionDenied()
-        data = self._input(s.ComplaintCreateInputSerializer)
-        complaint = services.complaint_intake(by=request.user, **data)
+        data = s.ComplaintCreateInputSerializer(data=request.data, context={"request": request})  # scoped customer
+        data.is_valid(raise_exception=True)
+        complaint = services.complaint_intake(by=request.user, **data.validated_data)
         # answered from the instance (its customer, category and station are already loaded)
         return Response(s.ComplaintSerializer(complaint, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    def _act(self, fn, input_serializer=None, **extra):
-        complaint = self.get_object()
-        data = self._input(input_serializer) if input_serializer else {}
-        result = fn(complaint=complaint, by=self.request.user, **data, **extra)
-        return self._answer(complaint if not hasattr(result, "number") else result)
-
     @extend_schema(request=s.AcknowledgeInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        return self._act(services.complaint_acknowledge, s.AcknowledgeInputSerializer)
+        return self.act("acknowledge", services.complaint_acknowledge)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._act(services.complaint_pause, s.ReasonInputSerializer)
+        return self.act("pause", services.complaint_pause)
 
     @extend_schema(request=s.NoteInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._act(services.complaint_resume, s.NoteInputSerializer)
+        return self.act("resume", services.complaint_resume)
 
     @extend_schema(request=s.NoteInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request, pk=None):
-        return self._act(services.complaint_urge, s.NoteInputSerializer)
+        return self.act("urge", services.complaint_urge)
 
     @extend_schema(request=s.RequestExtensionInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request, pk=None):
-        return self._act(services.complaint_request_extension, s.RequestExtensionInputSerializer)
+        return self.act("request_extension", services.complaint_request_extension)
 
     @extend_schema(request=s.ApproveExtensionInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="approve-extension")
     def approve_extension(self, request, pk=None):
-        return self._act(services.complaint_approve_extension, s.ApproveExtensionInputSerializer)
+        return self.act("approve_extension", services.complaint_approve_extension)
 
     @extend_schema(request=s.ResolveInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._act(services.complaint_resolve, s.ResolveInputSerializer)
+        return self.act("resolve", services.complaint_resolve)
 
     @extend_schema(request=s.CallbackInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def callback(self, request, pk=None):
-        return self._act(services.complaint_callback, s.CallbackInputSerializer)
+        return self.act("callback", services.complaint_callback)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._act(services.complaint_reopen, s.ReasonInputSerializer)
+        return self.act("reopen", services.complaint_reopen)
 
     @extend_schema(request=s.AssignInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._act(services.complaint_assign, s.AssignInputSerializer)
+        return self.act("assign", services.complaint_assign)
 
     @extend_schema(request=None, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
@@ -114,13 +124,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(services.complaint_close, s.ReasonInputSerializer)
+        return self.act("close", services.complaint_close)
 
     @extend_schema(request=s.MarkTypicalInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="mark-typical")
     def mark_typical(self, request, pk=None):
         """Managers mark (or unmark) a typical case for the reports (典型案例)."""
-        return self._act(services.complaint_mark_typical, s.MarkTypicalInputSerializer)
+        return self.act("mark_typical", services.complaint_mark_typical)
 
     @extend_schema(responses=s.ComplaintEventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

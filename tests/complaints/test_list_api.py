@@ -10,6 +10,7 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintCategory
 from tests.complaints.factories import ComplaintFactory
 from tests.customers.factories import CustomerFactory
+from tests.helpers import assert_not_found
 
 SH = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/complaints/"
@@ -45,11 +46,9 @@ def test_each_role_sees_its_scope(api, users, spread, role, sees):
 
 def test_out_of_scope_complaints_answer_404_for_reads_and_actions(api, users, spread):
     theirs = spread["theirs"]
-    client = api(users["handler"])
-    assert client.get(f"{URL}{theirs.pk}/").status_code == 404
-    assert client.get(f"{URL}{theirs.pk}/events/").status_code == 404
-    assert client.post(f"{URL}{theirs.pk}/acknowledge/", {"how": "phone"}, format="json").status_code == 404
-    assert api(users["crew"]).get(f"{URL}{spread['mine'].pk}/").status_code == 404
+    assert_not_found(api(users["handler"]), [("get", f"{URL}{theirs.pk}/"), ("get", f"{URL}{theirs.pk}/events/"),
+                                             ("post", f"{URL}{theirs.pk}/acknowledge/", {"how": "phone"})])
+    assert_not_found(api(users["crew"]), [("get", f"{URL}{spread['mine'].pk}/")])
     assert api().get(URL).status_code in (401, 403)
 
 

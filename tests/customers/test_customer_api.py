@@ -4,6 +4,7 @@ import pytest
 
 from customers.models import Customer
 from tests.customers.factories import ConsumptionFactory, CustomerFactory
+from tests.helpers import role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,7 @@ NEW = {"account_no": "1234567890123", "name": "新客户", "station": "S01", "ph
        "voltage_kv": "10", "kind": "industrial"}
 
 
-@pytest.mark.parametrize("role,expected", [("manager", 201), ("admin", 201), ("counter", 403), ("handler", 403),
-                                           ("account_manager", 403), ("crew", 403)])
+@role_matrix({"manager": 201, "admin": 201}, others=403)
 def test_only_managers_and_admins_create_customers(api, users, role, expected):
     res = api(users[role]).post("/api/v1/customers/", NEW, format="json")
     assert res.status_code == expected, res.content

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from clock.engine import deadlines_annotation
 from complaints.models import Complaint
+from core.api import ActionViewSetMixin
 from customers.privacy import mask_phones_in_list
 from servicecenter.exceptions import StaleVersion, ValidationFailed
 from servicecenter.roles import ADMIN, MANAGER, has_role
@@ -60,22 +61,25 @@ class CrewViewSet(viewsets.ModelViewSet):
             services.crew_save(crew=crew, members=members, by=self.request.user)
 
 
-ACTION_INPUTS = {
-    "dispatch": s.WorkOrderDispatchInputSerializer,
-    "accept": s.ActionInputSerializer,
-    "depart": s.ActionInputSerializer,
-    "arrive": s.WorkOrderArriveInputSerializer,
-    "complete": s.WorkOrderCompleteInputSerializer,
-    "cancel": s.WorkOrderCancelInputSerializer,
-}
+# the viewset's action -> the step it performs (workorders.services.perform)
+STEP_OF = {"dispatch_order": "dispatch", "accept": "accept", "depart": "depart", "arrive": "arrive",
+           "complete": "complete", "cancel": "cancel"}
 
 
-class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       viewsets.GenericViewSet):
-    """Work orders in the user's scope (out of scope: 404). State changes are the actions below;
-    each takes the order's `version` and honours `Idempotency-Key`."""
+class WorkOrderViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Work orders in the user's scope (out of scope: 404). State changes are the actions below
+    (core.api: 404, 403, 400, 409); each takes the order's `version` and honours
+    `Idempotency-Key`."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    action_inputs = {
+        "dispatch_order": s.WorkOrderDispatchInputSerializer,
+        "accept": s.ActionInputSerializer,
+        "depart": s.ActionInputSerializer,
+        "arrive": s.WorkOrderArriveInputSerializer,
+        "complete": s.WorkOrderCompleteInputSerializer,
+        "cancel": s.WorkOrderCancelInputSerializer,
+    }
     filterset_class = WorkOrderFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -91,6 +95,13 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "mask_phones": mask_phones_in_list(self)}
+
+    def may_act(self, user, verb: str, order) -> bool:
+        step = STEP_OF.get(verb)
+        if step is None:
+            return True
+        # the declared roles of the step (workorders/lifecycle.py): the crew's steps, or the office's
+        return selectors.can_work(user, order) if "crew" in WORK_ORDER.roles[step] else selectors.can_manage(user, order)
 
     def get_serializer_class(self):
         if selectors.is_crew_only(self.request.user):
@@ -152,8 +163,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         except (TypeError, ValueError):
             raise Http404 from None
         user, key = request.user, request.headers.get(HEADER)
-        data = ACTION_INPUTS[verb](data=request.data)
-        valid = data.is_valid()  # refused only once the order is known to be in scope (404 first)
+        data = self.action_input(self.action, raise_exception=False)  # refused once the order is in scope
         office = self.get_serializer_class() is s.WorkOrderSerializer
         # the scope (the user's crews...) is read here, before the transaction: it holds the lock shorter
         qs = s.one_order_queryset(selectors.work_order_list(user=user), office=office)
@@ -162,13 +172,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
         def lock() -> WorkOrder:
             order = seen["order"] = get_object_or_404(qs, pk=pk)  # scoped: out of scope -> 404
-            self.check_object_permissions(request, order)
-            # the declared roles of the action (workorders/lifecycle.py): the crew's steps, or the office's
-            allowed = (selectors.can_work(user, order) if "crew" in WORK_ORDER.roles[verb]
-                       else selectors.can_manage(user, order))
-            if not allowed:
-                raise PermissionDenied()
-            if not valid:
+            self.check_object_permissions(request, order)  # the role on this order: 403 (may_act)
+            if data.errors:
                 raise ValidationError(data.errors)
             return order
 
