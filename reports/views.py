@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.choices import ComplaintChannel
 from complaints.models import ComplaintCategory, ExtensionRequest
+from complaints.selectors import REPEAT_WARNING_AT, repeat_window
 from core.calendar import calendar_warning
 from customers.models import SupplyStation
 from servicecenter.exceptions import DomainError
@@ -119,6 +120,7 @@ def dashboard(request):
         "inbox_count": selectors.escalation_inbox_count(),
         "extensions": selectors.pending_extensions(),
         "repeat_warnings": selectors.repeat_warnings(),
+        "repeat_at": REPEAT_WARNING_AT, "repeat_days": repeat_window().days,
         "calendar_until": calendar_warning(timezone.localdate()),
         "approve_server_side": _approve_service() is not None,
         "query": request.GET.urlencode(),

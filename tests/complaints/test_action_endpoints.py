@@ -29,7 +29,7 @@ def test_then_the_input_then_the_state(api, users, station):
     assert again.status_code == 409 and "acknowledge" not in again.json()["allowed"]
 
 
-@role_matrix({"handler": 200, "manager": 200, "account_manager": 404, "crew": 404})
+@role_matrix({"handler": 200, "manager": 200, "crew": 404})
 def test_who_may_acknowledge_a_complaint_of_the_station(api, users, station, role, expected):
     c = ComplaintFactory(station=station, handler=users["handler"])
     assert api(users[role]).post(f"{URL}{c.pk}/acknowledge/", {"how": "phone"}, format="json").status_code == expected
