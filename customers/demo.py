@@ -32,10 +32,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import Notification
 from servicecenter.roles import ACCOUNT_MANAGER, ADMIN, COUNTER, CREW, HANDLER, MANAGER, landing_url
 
 from .choices import CustomerKind, Grade, ImportantLevel
-from .models import ConsumptionRecord, Customer, Notification, StaffProfile, SupplyStation
+from .models import ConsumptionRecord, Customer, StaffProfile, SupplyStation
 
 log = logging.getLogger(__name__)
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .choices import NotificationChannel
-from .models import Notification
+from core.choices import NotificationChannel
+from core.models import Notification
 
 
 def notification_list(*, user) -> QuerySet[Notification]:

@@ -100,8 +100,8 @@ def oldest_due(now: datetime.datetime) -> dict:
     A pending row waits from `next_attempt_at` (a row deferred to the morning by quiet hours, or
     backing off after a failure, is not due yet); a `sending` row whose lease ran out (its
     worker died) waits from the end of its lease."""
-    from customers.delivery import lease
-    from customers.models import Notification
+    from core.delivery import lease
+    from core.models import Notification
 
     pending = Notification.objects.filter(status="pending").filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
@@ -135,7 +135,7 @@ class OutboxAge(HealthCheck):
 
 
 def calendar_days_ahead(today: datetime.date) -> int | None:
-    from complaints.calendar import get_calendar
+    from core.calendar import get_calendar
 
     until = get_calendar().known_until
     return None if until is None else (until - today).days

@@ -111,8 +111,8 @@ class DatabaseCollector(Collector):
         yield calendar
 
     def _outbox(self, now: datetime):
-        from customers.delivery import lease
-        from customers.models import Notification
+        from core.delivery import lease
+        from core.models import Notification
 
         backlog = GaugeMetricFamily(f"{PREFIX}_outbox_backlog", "Undelivered notifications (pending or being sent)",
                                     labels=["channel", "status"])

@@ -5,8 +5,6 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.choices import NotificationChannel
-from core.models import Notification
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
 from .. import selectors, services

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from customers.models import Notification
+from core.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from customers.models import Notification
-from customers.services import notify
+from core.models import Notification
+from core.outbox import notify
 from ops.models import Heartbeat
 
 from .conftest import closed_port

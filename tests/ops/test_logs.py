@@ -50,8 +50,8 @@ def test_a_sweep_log_line_parses_as_json_and_carries_the_counts(console, users, 
 
 
 def test_a_delivery_log_line_carries_its_counts(console, users):
-    from customers.services import notify
-    from customers.tasks import send_notifications
+    from core.outbox import notify
+    from core.tasks import send_notifications
 
     notify(recipients=[users["manager"]], kind="test", dedupe_key="d1", subject="x")
     send_notifications()

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from customers.models import Notification
-from customers.services import notify
+from core.models import Notification
+from core.outbox import notify
 from tests.complaints.factories import ComplaintFactory
 
 

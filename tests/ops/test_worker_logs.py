@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from customers.models import Notification
+from core.models import Notification
 from tests.test_worker import Worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
