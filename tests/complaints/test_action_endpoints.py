@@ -26,7 +26,7 @@ def test_then_the_input_then_the_state(api, users, station):
     assert bad.status_code == 400 and "how" in bad.json()
     assert client.post(f"{URL}{c.pk}/acknowledge/", {"how": "phone"}, format="json").status_code == 200
     again = client.post(f"{URL}{c.pk}/acknowledge/", {"how": "phone"}, format="json")
-    assert again.status_code == 409 and "acknowledge" not in again.json()["allowed"]
+    assert again.status_code == 409
 
 
 @role_matrix({"handler": 200, "manager": 200, "crew": 404})
