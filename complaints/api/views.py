@@ -119,7 +119,7 @@ class ComplaintViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
         """首问负责制: a handler of the station takes an unassigned complaint (409 if someone was first)."""
-        return self._act(services.complaint_take)
+        return self.act("take", services.complaint_take)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])
