@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.calendar import calendar_warning, get_calendar
 from servicecenter.exceptions import ValidationFailed
 from servicecenter.lib.workcalendar import statutory_holidays
 from servicecenter.roles import ADMIN, MANAGER, has_role, is_station_head
 
-from core.calendar import calendar_warning, get_calendar
 from .calendar_correction import calendar_load_year, rows_from_csv, rows_from_package
 
 

@@ -75,6 +75,7 @@ COMPLAINT = register(Lifecycle(
 
 def _provisional(c, kind: str) -> bool:
     from core.calendar import get_calendar
+
     from .sla import deadline_provisional
 
     return deadline_provisional(c, kind, get_calendar())
@@ -83,9 +84,8 @@ def _provisional(c, kind: str) -> bool:
 def _provisional_after():
     from datetime import datetime, time
 
-    from servicecenter.lib.deadlines import LOCAL_TZ
-
     from core.calendar import get_calendar
+    from servicecenter.lib.deadlines import LOCAL_TZ
 
     known = get_calendar().known_until  # no official year at all: any due time may be provisional
     return datetime.combine(known or datetime(1970, 1, 1).date(), time.max, tzinfo=LOCAL_TZ)

@@ -106,6 +106,7 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
     """Each deadline's story for the detail page: when it was set, by which policy, every move
     (pause, extension, reopen) with who and why, and whether it was met."""
     from core.calendar import get_calendar
+
     from .sla import deadline_provisional
 
     targets = complaint.sla_targets or {}

@@ -13,14 +13,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.calendar import calendar_warning
+from core.calendar import calendar_warning, get_calendar
 from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
 from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.inputs import bounded_datetime, parse_int_param
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from core.calendar import get_calendar
 from .choices import ComplaintStatus, EventKind, ExtensionStatus
 from .display import escalation_reason, event_note, satisfaction_label
 from .filters import ComplaintFilterSet

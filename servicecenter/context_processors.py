@@ -13,8 +13,8 @@ def roles(request):
 def _calendar_notice(request):
     from django.utils import timezone
 
-    from core.calendar import calendar_warning
     from complaints.calendar_views import can_see_calendar
+    from core.calendar import calendar_warning
 
     user = getattr(request, "user", None)
     if user is None or not can_see_calendar(user):

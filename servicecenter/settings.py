@@ -385,6 +385,5 @@ LOGGING = {
         # "sweep" / "delivery"); their warnings and errors still show
         "complaints.sweep": {"level": "WARNING"},
         "core.delivery": {"level": "WARNING"},
-        "core.delivery": {"level": "WARNING"},
     },
 }

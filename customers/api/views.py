@@ -5,12 +5,12 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.models import Notification
 from servicecenter.roles import ADMIN, MANAGER, has_role
 
 from .. import selectors, services
 from ..filters import CustomerFilterSet
 from ..inbox import notification_list, notification_mark_read, notification_unread_count
-from ..models import Notification
 from ..privacy import mask_phones_in_list
 from .serializers import (
     ConsumptionRecordSerializer,
