@@ -24,6 +24,7 @@ from core.calendar import get_calendar, invalidate_calendar
 from core.i18n import site_language
 from core.models import WorkCalendarDay
 from core.outbox import notify_many
+from core.timeline import event, write_events
 from servicecenter.exceptions import ValidationFailed
 from servicecenter.lib import deadlines
 
@@ -135,8 +136,8 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
         with site_language():
             note = _("Work calendar corrected: %(year)s official holidays loaded (%(source)s).") % {
                 "year": year, "source": source}
-            events.append(ComplaintEvent(complaint=c, at=now, actor=by, kind=EventKind.CALENDAR_CORRECTED, note=note,
-                                         data={"year": year, "source": source, "deadlines": moves, "earlier": earlier}))
+            events.append(event(ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.CALENDAR_CORRECTED, note=note,
+                                data={"year": year, "source": source, "deadlines": moves, "earlier": earlier}))
             if earlier and c.handler_id:
                 messages.append({
                     "recipient_id": c.handler_id, "kind": "complaint.calendar_corrected", "urgent": True,
@@ -145,7 +146,7 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
                         "number": c.number, "year": year}})
     Complaint.objects.bulk_update(changed_rows, ["ack_due_at", "ack_warn_at", "resolve_due_at", "resolve_warn_at",
                                                  "callback_due_at", "callback_warn_at", "version"])
-    ComplaintEvent.objects.bulk_create(events)
+    write_events(ComplaintEvent, events)
     # the deadline rows: moved ones with a line of history each, and every candidate's
     # `provisional` as the new calendar says (a once-a-year correction: one upsert per complaint)
     for c in candidates:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core import recipients
 from core.choices import NotificationChannel
 from core.i18n import site_language
-from core.timeline import record_event
+from core.timeline import event, record_event, write_events
 from customers.selectors import user_station_id
 from servicecenter.exceptions import InvalidTransition
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
@@ -282,10 +282,10 @@ def escalation_acknowledge_many(*, user, ids, note: str = "") -> dict:
     per_deadline: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         per_deadline[tuple(r[f] for f in GROUP_FIELDS)].append(r)
-    ComplaintEvent.objects.bulk_create([
-        ComplaintEvent(complaint_id=items[0]["complaint_id"], at=now, actor=user, kind="escalation_acknowledged",
-                       note=note, data={"escalations": [r["pk"] for r in items], "deadline": key[2],
-                                        "level": max(r["level"] for r in items)})
+    write_events(ComplaintEvent, [
+        event(ComplaintEvent, complaint_id=items[0]["complaint_id"], at=now, by=user, kind="escalation_acknowledged",
+              note=note, data={"escalations": [r["pk"] for r in items], "deadline": key[2],
+                               "level": max(r["level"] for r in items)})
         for key, items in per_deadline.items() if items[0]["complaint_id"]])
     return {"deadlines": len(per_deadline), "escalations": changed}
 

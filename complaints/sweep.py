@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 from clock.lifecycle import lifecycle, lifecycles
 from clock.models import Deadline
 from core.i18n import site_language
+from core.timeline import event, write_events
 
 from .choices import EscalationLevel, SubjectType
 from .display import escalation_summary
@@ -514,9 +515,8 @@ def escalation_event(e: NewEscalation) -> dict:
 
 
 def record_complaint_events(new: list[NewEscalation], now: datetime) -> None:
-    ComplaintEvent.objects.bulk_create([
-        ComplaintEvent(complaint_id=e.subject_id, at=now, **escalation_event(e)) for e in new
-    ])
+    write_events(ComplaintEvent, [event(ComplaintEvent, complaint_id=e.subject_id, at=now, **escalation_event(e))
+                                  for e in new])
 
 
 # Which deadlines run in which status is the lifecycle's (complaints/lifecycle.py): the rows of a

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf
 
 from complaints.choices import SubjectType
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, escalation_event, register
+from core.timeline import event, write_events
 
 from .choices import WorkOrderKind
 from .models import WorkOrder, WorkOrderEvent
@@ -41,9 +42,8 @@ def describe_work_orders(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 
 
 def record_work_order_events(new: list[NewEscalation], now: datetime) -> None:
-    WorkOrderEvent.objects.bulk_create([
-        WorkOrderEvent(work_order_id=e.subject_id, at=now, **escalation_event(e)) for e in new
-    ])
+    write_events(WorkOrderEvent, [event(WorkOrderEvent, work_order_id=e.subject_id, at=now, **escalation_event(e))
+                                  for e in new])
 
 
 def work_order_recipients():
