@@ -16,6 +16,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import ActionPermission, ActionViewSetMixin
 from servicecenter.inputs import MAX_NOTE
 
 from ..choices import DeadlineKind, EscalationLevel, SubjectType
@@ -91,20 +92,30 @@ class EscalationAcknowledgeManyOutputSerializer(serializers.Serializer):
 
 
 class CanAcknowledge(permissions.BasePermission):
+    """A role that acknowledges nothing is refused before the lookup (the station's rule on the
+    object is the viewset's `may_act`)."""
+
     def has_permission(self, request, view):
         return view.action not in ("acknowledge", "acknowledge_many") or can_acknowledge(request.user)
 
-    def has_object_permission(self, request, view, obj):
-        return view.action != "acknowledge" or can_acknowledge(request.user, obj.station_id)
 
-
-class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+class EscalationViewSet(ActionViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Unacknowledged first, then newest severe first. Filters: station, level, kind,
-    subject_type, acknowledged, complaint."""
+    subject_type, acknowledged, complaint. Acknowledging is an action of core.api (404, 403,
+    400, 409)."""
 
     serializer_class = EscalationSerializer
     filterset_class = EscalationFilterSet
-    permission_classes = [permissions.IsAuthenticated, CanAcknowledge]
+    permission_classes = [ActionPermission, CanAcknowledge]
+    action_object_name = "escalation"
+    action_inputs = {"acknowledge": EscalationAcknowledgeInputSerializer,
+                     "acknowledge_many": EscalationAcknowledgeManyInputSerializer}
+
+    def may_act(self, user, verb: str, escalation) -> bool:
+        return verb != "acknowledge" or can_acknowledge(user, escalation.station_id)
+
+    def action_answer(self, escalation, result):
+        return Response(self.get_serializer(result).data)
 
     def get_queryset(self):
         return escalation_list(user=self.request.user).order_by("-level", "-created_at", "-id")
@@ -121,11 +132,7 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"], url_path="acknowledge")
     def acknowledge(self, request, pk=None):
-        escalation = self.get_object()
-        data = EscalationAcknowledgeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        escalation = escalation_acknowledge(escalation=escalation, by=request.user, note=data.validated_data["note"])
-        return Response(self.get_serializer(escalation).data)
+        return self.act("acknowledge", escalation_acknowledge)
 
     @extend_schema(request=EscalationAcknowledgeManyInputSerializer,
                    responses={200: EscalationAcknowledgeManyOutputSerializer})
@@ -133,8 +140,5 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
     def acknowledge_many(self, request):
         """Acknowledge the late deadlines of these escalations, every level of each, once: a
         deadline acknowledged already is left as it was (and counted as 0)."""
-        data = EscalationAcknowledgeManyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = escalation_acknowledge_many(user=request.user, ids=data.validated_data["ids"],
-                                           note=data.validated_data["note"])
-        return Response(done)
+        data = self.action_input("acknowledge_many").validated_data
+        return Response(escalation_acknowledge_many(user=request.user, ids=data["ids"], note=data["note"]))
