@@ -114,9 +114,10 @@ def _plans(rng: random.Random, start, now) -> list[dict]:
             p["at"] = office_hours(p["at"], rng)
     # whatever the hour the demo is loaded, the newest two calls of each station came in within the
     # last hour and wait in the station queue, untaken (the 95598 line answers round the clock)
-    for code, *_rest in STATIONS:
-        for p in [p for p in plans if p["station"] == code][-2:]:
-            p.update(waiting=True, at=now - timedelta(minutes=rng.randint(20, 70)), channel="phone")
+    # (distinct minutes: two calls received at the same instant would be one too few moments)
+    waiting = [p for code, *_rest in STATIONS for p in [p for p in plans if p["station"] == code][-2:]]
+    for p, minutes in zip(waiting, rng.sample(range(20, 71), len(waiting)), strict=True):
+        p.update(waiting=True, at=now - timedelta(minutes=minutes), channel="phone")
     return sorted(plans, key=lambda p: p["at"])
 
 
