@@ -27,6 +27,24 @@ SYSTEM_SENTENCES = (
 )
 
 
+# Timeline rows a higher app writes on a complaint (workorders' services), by kind.
+OTHER_EVENT_LABELS = {
+    "work_order_created": _("Work order created"),
+    "work_order_completed": _("Work order completed"),
+    "work_order_cancelled": _("Work order cancelled"),
+}
+
+
+def event_label(kind: str) -> str:
+    """A complaint timeline row's kind as a label in the active language, never the code."""
+    from .choices import EventKind
+
+    try:
+        return str(EventKind(kind).label)
+    except ValueError:
+        return str(OTHER_EVENT_LABELS.get(kind, kind.replace("_", " ")))
+
+
 def escalation_summary(data) -> str | None:
     """"首次联系 · 已超时" for an escalation event, in the active language, from the event's
     structured data (`deadline`, `level`); None when the data does not name both."""
@@ -79,6 +97,46 @@ def event_note(kind: str, note: str, data) -> str:
         return _("%(n)s complaints from the same customer or phone within %(days)s days.") % {
             "n": len(data["earlier"]) + 1, "days": repeat_window().days}
     return system_text(note)
+
+
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+# The seeded policies' names (seeds.SLA_POLICIES, stored in Chinese) in English; a policy an
+# administrator named shows as named.
+POLICY_NAMES_EN = {
+    "默认（普通客户）": "Default (ordinary customers)",
+    "一般投诉·普通客户(C)": "Normal complaint · ordinary customer (C)",
+    "一般投诉·金牌客户(B)": "Normal complaint · gold customer (B)",
+    "一般投诉·钻石客户(A)": "Normal complaint · diamond customer (A)",
+    "重大投诉": "Major complaint",
+    "越级投诉（上级转办）": "Forwarded complaint (from a higher authority)",
+}
+
+
+def policy_label(name: str) -> str:
+    """A policy's stored name in the page's language (English for the seeded policies)."""
+    return POLICY_NAMES_EN.get(name, name) if name and _english() else (name or "")
+
+
+# The work calendar stores its day names in Chinese (seeds.HOLIDAY_NAMES_ZH).
+_DAY_SUFFIXES_EN = {"（补假）": " (day in lieu)", "（调休）": " (make-up working day)"}
+
+
+def calendar_day_label(name: str) -> str:
+    """A work-calendar day's name ("春节（补假）") in the page's language."""
+    if not name or not _english():
+        return name or ""
+    from .seeds import HOLIDAY_NAMES_ZH
+
+    english = {zh: en for en, zh in HOLIDAY_NAMES_ZH.items()} | {"农历除夕": "Spring Festival Eve"}
+    parts = []
+    for part in name.split("; "):
+        suffix = next((s for s in _DAY_SUFFIXES_EN if part.endswith(s)), "")
+        base = part[: -len(suffix)] if suffix else part
+        parts.append(english.get(base, base) + _DAY_SUFFIXES_EN.get(suffix, ""))
+    return "; ".join(parts)
 
 
 def satisfaction_label(value) -> str:

@@ -33,8 +33,9 @@ def category_choices():
 
     out = []
     for cls, items in category_tree():
-        out.append((cls.code, f"{cls.name}（{_('all')}）"))
-        out.extend((item.code, f"　{item.name}") for item in items)
+        # the names in the page's language (name_en in English), evaluated per request
+        out.append((cls.code, _("%(category_class)s (all items)") % {"category_class": cls.label}))
+        out.extend((item.code, f"　{item.label}") for item in items)
     return out
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clock.engine import deadlines_annotation
 from customers.selectors import scope_q
 
-from .display import event_note
+from .display import event_note, policy_label
 from .models import Complaint, ComplaintCategory, ComplaintEvent, Escalation
 
 
@@ -93,7 +93,7 @@ def _why(event) -> str:
     """One line saying why a deadline was set or moved."""
     data = event.data or {}
     if event.kind == "received":
-        return _("policy %(policy)s") % {"policy": data.get("policy", "")}
+        return _("policy %(policy)s") % {"policy": policy_label(data.get("policy", ""))}
     if event.kind == "resumed":
         hours = round(data.get("paused_seconds", 0) / 3600, 1)
         return _("clock paused %(hours)s h") % {"hours": hours} + (f"; {event.note}" if event.note else "")

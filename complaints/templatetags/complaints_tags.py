@@ -1,7 +1,21 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from complaints import display
+
 register = template.Library()
+
+
+@register.filter
+def policy_label(name):
+    """A stored policy name in the page's language (display.policy_label)."""
+    return display.policy_label(name)
+
+
+@register.filter
+def calendar_day_label(name):
+    """A work-calendar day's stored name in the page's language (display.calendar_day_label)."""
+    return display.calendar_day_label(name)
 
 
 @register.filter
