@@ -13,7 +13,10 @@ def complaints_panel(request, customer):
     now = timezone.now()
     for c in complaints:
         c.sla_state_value = sla_state(c, now)
-    return "complaints/_customer_panel.html", {"complaints": complaints, "customer": customer}
+    from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
+
+    return "complaints/_customer_panel.html", {"complaints": complaints, "customer": customer,
+                                               "can_register": has_role(request.user, COUNTER, HANDLER, MANAGER)}
 
 
 def register() -> None:

@@ -13,15 +13,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.calendar import calendar_warning, get_calendar
+from core.calendar import get_calendar
 from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
 from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.inputs import bounded_datetime, parse_int_param
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
 
 from . import selectors, services
-from .choices import ComplaintStatus, EventKind, ExtensionStatus
-from .display import escalation_reason, event_note, satisfaction_label
+from .choices import ComplaintStatus, ExtensionStatus
+from .display import escalation_reason, event_label, event_note, policy_label, satisfaction_label
 from .filters import ComplaintFilterSet
 from .forms import ACTION_FORMS, AssignForm, IntakeForm
 from .lifecycle import OPEN_STATUSES
@@ -54,8 +54,16 @@ def counter(request):
     if not _intake_allowed(request.user):
         raise PermissionDenied
     show_station = sees_all_stations(request.user) or not user_station_id(request.user)
-    form = IntakeForm(request.POST or None, show_station=show_station)
     customer = None
+    initial = {}
+    if request.method != "POST" and request.GET.get("customer"):
+        # from the customer card: that customer chosen, the complainant its contact person (a company's
+        # contact, never the company's name) and the callback phone its phone
+        customer = customer_list(user=request.user).filter(account_no=request.GET["customer"]).first()
+        if customer is not None:
+            initial = {"customer": customer.pk, "complainant_name": customer.default_complainant,
+                       "complainant_phone": customer.phone}
+    form = IntakeForm(request.POST or None, initial=initial, show_station=show_station)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("customer"):
@@ -63,6 +71,8 @@ def counter(request):
             if customer is None:
                 form.add_error(None, NO_SUCH_CUSTOMER)
         if not form.errors:
+            if customer is not None and not data["anonymous"] and not data["complainant_name"].strip():
+                data["complainant_name"] = customer.default_complainant  # who complains for the customer
             category = ComplaintCategory.objects.filter(code=data["category"]).first()
             try:
                 complaint = services.complaint_intake(
@@ -81,8 +91,6 @@ def counter(request):
         customer = customer_list(user=request.user).filter(pk=int(form.data["customer"])).first()
     return render(request, "complaints/counter.html", {
         "form": form, "customer": customer,
-        "calendar_warning": calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
-        else None,
     })
 
 
@@ -113,7 +121,7 @@ def counter_preview(request):
         return JsonResponse({"policy": None})
     fmt = "%Y-%m-%d %H:%M"
     return JsonResponse({
-        "policy": preview["policy"], "grade": grade,
+        "policy": policy_label(preview["policy"]), "grade": grade,
         "ack_due_at": timezone.localtime(preview["ack_due_at"]).strftime(fmt),
         "resolve_due_at": timezone.localtime(preview["resolve_due_at"]).strftime(fmt),
     })
@@ -144,8 +152,6 @@ def complaint_list(request):
     query.pop("page", None)
     return render(request, "complaints/list.html", {
         "filterset": filterset, "page": page, "rows": rows, "query": query.urlencode(),
-        "calendar_warning": calendar_warning(timezone.localdate()) if has_role(request.user, MANAGER)
-        else None,
     })
 
 
@@ -166,9 +172,8 @@ def complaint_detail(request, number):
         form = (form_class(station_id=complaint.station_id, prefix=action) if form_class is AssignForm
                 else form_class(prefix=action))
         forms.append((action, _action_label(action), form))
-    event_labels = dict(EventKind.choices)
     for e in events:
-        e.label = event_labels.get(e.kind, e.kind)
+        e.label = event_label(e.kind)
         e.shown_note = event_note(e.kind, e.note, e.data)
         e.shown_satisfaction = satisfaction_label((e.data or {}).get("satisfaction"))
     escalations = list(selectors.complaint_escalations(complaint=complaint))

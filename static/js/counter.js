@@ -34,8 +34,12 @@
     hidden.value = b.dataset.id;
     $("customer-chosen-text").textContent = b.dataset.label;
     $("customer-chosen").hidden = false;
-    if (!form.complainant_name.value) form.complainant_name.value = b.dataset.name;
-    if (!form.complainant_phone.value) form.complainant_phone.value = b.dataset.phone;
+    // the complainant of a company is its contact person (the search answers `complainant`); a name or
+    // phone filled in from an earlier choice is replaced, one the clerk typed is kept
+    [["complainant_name", b.dataset.name], ["complainant_phone", b.dataset.phone]].forEach(function (pair) {
+      const input = form[pair[0]];
+      if (!input.value || input.value === input.dataset.filled) { input.value = pair[1]; input.dataset.filled = pair[1]; }
+    });
     list.innerHTML = ""; search.value = "";
     preview();
   });
