@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from complaints.choices import ComplaintChannel
 from complaints.models import ComplaintCategory, ExtensionRequest
 from complaints.selectors import REPEAT_WARNING_AT, repeat_window
-from core.calendar import calendar_warning
 from customers.models import SupplyStation
 from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
@@ -121,7 +120,6 @@ def dashboard(request):
         "extensions": selectors.pending_extensions(),
         "repeat_warnings": selectors.repeat_warnings(),
         "repeat_at": REPEAT_WARNING_AT, "repeat_days": repeat_window().days,
-        "calendar_until": calendar_warning(timezone.localdate()),
         "approve_server_side": _approve_service() is not None,
         "query": request.GET.urlencode(),
         "links": tile_links(ctx["filters"]),

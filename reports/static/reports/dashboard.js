@@ -33,7 +33,17 @@
       textStyle: { color: COLORS.muted, fontSize: 14, fontWeight: "normal" } } });
   }
   /* a phone's narrow chart: the legend wraps to more lines, so the plot leaves it more room */
-  function room(id, wide) { return document.getElementById(id).clientWidth < 520 ? wide + 40 : wide; }
+  function narrow(id) { return document.getElementById(id).clientWidth < 520; }
+  function room(id, wide) { return narrow(id) ? wide + 40 : wide; }
+  /* category names wrap inside a fixed width (a phone's chart keeps room for its bars), never clipped */
+  function nameAxis(id, data) {
+    return { type: "category", data: data,
+             axisLabel: { width: narrow(id) ? 92 : 180, overflow: "break", lineHeight: 16, interval: 0 } };
+  }
+  /* a count axis: whole numbers, fewer ticks on a phone so the labels never run into each other */
+  function counts(id, extra) {
+    return Object.assign({}, countAxis, { splitNumber: narrow(id) ? 3 : 5 }, extra);
+  }
   function pct(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + " %"; }
   function count(v) { return String(v) + " " + L.unit_complaints; }
   function base(extra) {
@@ -86,8 +96,8 @@
       grid: { left: 8, right: 40, top: 24, bottom: 72, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
                  valueFormatter: function (v) { return count(v); } },
-      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }, countAxis),
-      yAxis: { type: "category", data: names },
+      xAxis: counts("chart-stations", { name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }),
+      yAxis: nameAxis("chart-stations", names),
       series: [
         { name: L.breached, type: "bar", data: rows.map(function (x) { return x.breached; }).reverse(),
           itemStyle: { color: COLORS.bad }, label: { show: true, position: "right" } },
@@ -107,8 +117,8 @@
       grid: { left: 8, right: 40, top: 24, bottom: 72, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
                  valueFormatter: function (v) { return count(v); } },
-      xAxis: Object.assign({ name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }, countAxis),
-      yAxis: { type: "category", data: sorted.map(function (x) { return EN && x.name_en ? x.name_en : x.name; }) },
+      xAxis: counts("chart-categories", { name: L.unit_complaints, nameLocation: "middle", nameGap: 24 }),
+      yAxis: nameAxis("chart-categories", sorted.map(function (x) { return EN && x.name_en ? x.name_en : x.name; })),
       series: [{ name: L.intake_period, type: "bar", data: sorted.map(function (x) { return x.complaints; }),
                  itemStyle: { color: COLORS.brand }, label: { show: true, position: "right" } }]
     }), true);
@@ -119,13 +129,17 @@
     var c = chart("chart-arrival");
     if (!c) return;
     if (!areas.some(function (a) { return a.orders; })) return empty("chart-arrival");
-    var labels = areas.map(function (a) { return L.areas[a.area_type] || a.area_type; });
+    /* the average is written under the area's name (a label inside a short bar would be cut off) */
+    var labels = areas.map(function (a) {
+      var avg = a.avg_arrive_minutes === null || a.avg_arrive_minutes === undefined ? "—" : a.avg_arrive_minutes + " " + L.unit_min;
+      return (L.areas[a.area_type] || a.area_type) + "\n" + avg;
+    });
     c.setOption(base({
       grid: { left: 8, right: 24, top: 24, bottom: room("chart-arrival", 80), containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
         formatter: function (items) {
           var a = areas[items[0].dataIndex];
-          var out = [items[0].axisValueLabel];
+          var out = [L.areas[a.area_type] || a.area_type];
           items.forEach(function (it) {
             out.push(it.marker + it.seriesName + ": " + (it.value === null ? "—" : it.value + " " + L.unit_min));
           });
@@ -133,12 +147,11 @@
           return out.join("<br>");
         } },
       xAxis: { type: "value", min: 0, name: L.unit_min, nameLocation: "middle", nameGap: 24, minInterval: 1,
-               splitLine: { lineStyle: { color: COLORS.grid } } },
-      yAxis: { type: "category", data: labels },
+               splitNumber: narrow("chart-arrival") ? 3 : 5, splitLine: { lineStyle: { color: COLORS.grid } } },
+      yAxis: { type: "category", data: labels, axisLabel: { lineHeight: 17 } },
       series: [
         { name: L.avg, type: "bar", barWidth: "45%", data: areas.map(function (a) { return a.avg_arrive_minutes; }),
-          itemStyle: { color: COLORS.ok }, label: { show: true, position: "insideRight", color: "#fff",
-          formatter: function (p) { return p.value === null ? "" : p.value + " " + L.unit_min; } } },
+          itemStyle: { color: COLORS.ok } },
         { name: L.target, type: "scatter", symbol: "rect", symbolSize: [5, 30],
           data: areas.map(function (a) { return a.target_minutes; }), itemStyle: { color: COLORS.ink } },
         { name: L.ceiling, type: "scatter", symbol: "rect", symbolSize: [5, 30],
