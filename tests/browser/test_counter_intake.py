@@ -30,7 +30,7 @@ def test_counter_staff_enter_a_walk_in_complaint_and_see_the_receipt(browser_pag
         page.click("button[type=submit].primary")
         page.wait_for_url("**/receipt/")
         assert page.text_content("#receipt-number").strip() == "TS202609250001"
-        assert page.text_content("#receipt-resolve").strip() == "2026-10-09 23:59:59"
+        assert page.text_content("#receipt-resolve").strip() == "2026-10-09 23:59"  # one format on the receipt
         assert page.text_content("#receipt-ack").strip().startswith("2026-09-26 16:0")
         assert "95598" in page.content()
         screenshot(page, "counter-receipt")

@@ -33,7 +33,7 @@ def test_counter_staff_register_a_walk_in_and_get_the_receipt(users, category):
     assert r["Location"] == "/complaints/TS202609250001/receipt/"
     receipt = c.get(r["Location"]).content.decode()
     assert "TS202609250001" in receipt
-    assert "2026-10-09 23:59:59" in receipt  # 5 working days, the National Day holiday skipped
+    assert "2026-10-09 23:59<" in receipt  # 5 working days, the National Day holiday skipped; one format
     assert "2026-09-26 16:00" in receipt  # first contact within 24 hours
     assert "95598" in receipt
 
