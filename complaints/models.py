@@ -314,6 +314,8 @@ class ExtensionRequest(TimeStamped):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
         constraints = [
             models.UniqueConstraint(fields=["complaint"], condition=Q(status="pending"),
                                     name="complaints_extension_one_pending"),

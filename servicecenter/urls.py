@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import signin, views
+
+# the administration's titles in the reader's language (Django's default is "Django 站点管理员")
+admin.site.site_header = _("Service center administration")
+admin.site.site_title = _("Service center administration")
+admin.site.index_title = _("Data and settings")
 
 # the admin signs in with the same form rules as the site (one-time code, lockout)
 admin.site.login_form = signin.AdminSignInForm

@@ -45,6 +45,10 @@ def test_the_80mm_receipt_prints_whole(new_page, users, station):
     assert complaint.number in shown and "95598" in shown and "13912345678" in shown
     assert TEXT[:40] in shown and TEXT not in shown  # shortened, not the whole text
     assert "投诉" in page.inner_text("#receipt dl")  # the kind
+    # the clerk by name, never the username; every time in one format (no seconds)
+    assert users["counter"].get_full_name() in shown and users["counter"].username not in shown
+    assert not re.search(r"\d{2}:\d{2}:\d{2}", shown)
+    assert len(re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", shown)) >= 3
 
     page.emulate_media(media="print")
     SCREENS.mkdir(parents=True, exist_ok=True)

@@ -183,3 +183,15 @@ def test_complaint_list_cells_are_labelled_for_phones(users, station):
     html = client_for(users["counter"]).get("/complaints/").content.decode()
     for cls in ("c-status", "c-due", "c-sla"):
         assert re.search(rf'<td class="{cls}" data-label="[^"]+">', html), cls
+
+
+def test_chinese_administration_names_our_models_in_chinese(users):
+    c = client_for(users["admin"])
+    r = c.get("/admin/", follow=True)
+    assert r.status_code == 200 and r.request["PATH_INFO"] == "/admin/", r.redirect_chain
+    text = visible(r)
+    html = r.content.decode()
+    for english in ("Extension requests", "Idempotency keys", "Model name", "Add link", "Access attempts",
+                    "Access logs", "Deadlines", "Clock", "Django 站点管理员"):
+        assert english not in text and f">{english}<" not in html, english
+    assert "延期申请" in text and "幂等键" in text and "供电客户服务中心管理" in html
