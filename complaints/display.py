@@ -120,7 +120,7 @@ def policy_label(name: str) -> str:
     return POLICY_NAMES_EN.get(name, name) if name and _english() else (name or "")
 
 
-# The work calendar stores its day names in Chinese (seeds.HOLIDAY_NAMES_ZH).
+# The work calendar stores its day names in Chinese (core.seeds.HOLIDAY_NAMES_ZH).
 _DAY_SUFFIXES_EN = {"（补假）": " (day in lieu)", "（调休）": " (make-up working day)"}
 
 
@@ -128,7 +128,7 @@ def calendar_day_label(name: str) -> str:
     """A work-calendar day's name ("春节（补假）") in the page's language."""
     if not name or not _english():
         return name or ""
-    from .seeds import HOLIDAY_NAMES_ZH
+    from core.seeds import HOLIDAY_NAMES_ZH
 
     english = {zh: en for en, zh in HOLIDAY_NAMES_ZH.items()} | {"农历除夕": "Spring Festival Eve"}
     parts = []
