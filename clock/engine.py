@@ -207,8 +207,11 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
     meta = Deadline._meta
     qn = connection.ops.quote_name
     written = 0
+    columns = {f.attname for f in qs.model._meta.concrete_fields}
     for d in lc.deadlines:
-        running = (Q(status__in=lc.running_in(d.kind)) if lc.running_in(d.kind) else Q(pk__in=[])) | lc.standing_q(d.kind)
+        if d.due not in columns or (d.until_met and d.met not in columns):
+            continue  # a historical model (a migration) from before this deadline kind existed
+        running = (lc.running_q(d.kind) if lc.running_in(d.kind) else Q(pk__in=[])) | lc.standing_q(d.kind)
         met = Case(When(running, then=Value(None)),
                    When(Q(**{f"{d.met}__isnull": False}) & (Q(**{f"{d.start}__isnull": True})
                                                             | Q(**{f"{d.met}__gte": F(d.start)})), then=F(d.met)),

@@ -32,7 +32,9 @@ class Deadline:
 
     due / warn: the deadline and its warning time; flag: the breach flag; met: when it was
     fulfilled; start: when its clock started; `cycles`: a new run per cycle (reopen) of the
-    subject, numbered by the lifecycle's `cycle_field`.
+    subject, numbered by the lifecycle's `cycle_field`; `until_met`: the clock also stops when
+    `met` is set, whatever the status (assignment: taking an order from the queue changes its
+    handler, not its status).
     """
 
     kind: str
@@ -42,6 +44,14 @@ class Deadline:
     met: str
     start: str
     cycles: bool = False
+    until_met: bool = False
+
+    def runs_for(self, obj) -> bool:
+        """False once an `until_met` deadline is met (the status's `runs` says the rest)."""
+        return not self.until_met or getattr(obj, self.met, None) is None
+
+    def unmet_q(self) -> Q:
+        return Q(**{f"{self.met}__isnull": True}) if self.until_met else Q()
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,9 @@ class Lifecycle:
     def running_q(self, kind: str) -> Q:
         """The subject rows whose `kind` clock runs (the condition of its "running" index)."""
         statuses = self.running_in(kind)
-        return Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
+        q = Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
+        unmet = self._by_kind[kind].unmet_q()
+        return q & unmet if unmet else q
 
     # --- a standing clock hides nothing (SPEC §3) ----------------------------------------------
     # In a standing (paused) status no deadline runs, except one of the status it stands for that
@@ -162,12 +174,12 @@ class Lifecycle:
             return []
         stood = self._stood_from(obj)
         if stood is None:
-            return list(s.runs)
+            return [k for k in s.runs if self._by_kind[k].runs_for(obj)]
         at = getattr(obj, self.stand_at_field, None) if self.stand_at_field else None
         if at is None:
             return []
-        return [k for k in stood.runs
-                if getattr(obj, self._by_kind[k].due) is not None and getattr(obj, self._by_kind[k].due) <= at]
+        return [k for k in stood.runs if self._by_kind[k].runs_for(obj)
+                and getattr(obj, self._by_kind[k].due) is not None and getattr(obj, self._by_kind[k].due) <= at]
 
     def standing_q(self, kind: str) -> Q:
         """The subject rows in a standing status whose `kind` deadline had passed before the stand
@@ -191,7 +203,7 @@ class Lifecycle:
                 cond &= by
             elif kind not in self._by_status[s.stands].runs:
                 continue
-            q |= cond
+            q |= cond & d.unmet_q()
         return q
 
     def cycle_of(self, obj, kind: str) -> int:
@@ -247,7 +259,7 @@ class Lifecycle:
             runs = s.runs or (self._by_status[s.stands].runs if s.stands else ())
             for kind in runs:
                 d = self._by_kind[kind]
-                whens.append(When(Q(status=s.name, **{f"{d.due}__isnull": False}), then=F(d.due)))
+                whens.append(When(Q(status=s.name, **{f"{d.due}__isnull": False}) & d.unmet_q(), then=F(d.due)))
         closed = [s.name for s in self.statuses if not s.open]
         if closed:
             whens.append(When(status__in=closed, then=Value(None, output_field=DateTimeField())))
@@ -279,7 +291,7 @@ class Lifecycle:
             before = getattr(obj, self.stood_from_field, "") if self.stood_from_field else ""
             s = self._by_status.get(before or s.stands, self._by_status[s.stands])
         return [(k, getattr(obj, self._by_kind[k].due), getattr(obj, self._by_kind[k].warn),
-                 getattr(obj, self._by_kind[k].flag)) for k in s.runs]
+                 getattr(obj, self._by_kind[k].flag)) for k in s.runs if self._by_kind[k].runs_for(obj)]
 
     def sla_state(self, obj, now: datetime) -> str:
         """on_track / at_risk / breached / met at `now`.

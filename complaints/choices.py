@@ -38,6 +38,7 @@ class DeadlineUnit(models.TextChoices):
 
 
 class DeadlineKind(models.TextChoices):
+    ASSIGN = "assign", pgettext_lazy("deadline", "Assign")
     ACK = "ack", _("Acknowledge")
     RESOLVE = "resolve", _("Resolve")
     CALLBACK = "callback", _("Callback")
@@ -83,7 +84,7 @@ class ComplaintAction(models.TextChoices):
     RESOLVE = "resolve", _("Resolve")
     CALLBACK = "callback", _("Call back")
     REOPEN = "reopen", _("Reopen")
-    ASSIGN = "assign", _("Assign")
+    ASSIGN = "assign", pgettext_lazy("deadline", "Assign")
     # 首问负责制: a handler of the station takes an unassigned order from the station's queue
     TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")

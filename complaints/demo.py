@@ -112,11 +112,11 @@ def _plans(rng: random.Random, start, now) -> list[dict]:
             p.update(name=name, phone=phone, category=cats["service.attitude"], channel="counter",
                      description="营业厅窗口排队一小时无人办理，多次反映无人联系。")
             p["at"] = office_hours(p["at"], rng)
-    # whatever the hour the demo is loaded, the newest two calls of each station came in within the
-    # last hour and wait in the station queue, untaken (the 95598 line answers round the clock)
-    # (distinct minutes: two calls received at the same instant would be one too few moments)
+    # whatever the hour the demo is loaded, the newest two calls of each station came in minutes ago
+    # and wait in the station queue, untaken, inside their 20-minute dispatch deadline (the 95598
+    # line answers round the clock; distinct minutes: two calls at one instant are one moment too few)
     waiting = [p for code, *_rest in STATIONS for p in [p for p in plans if p["station"] == code][-2:]]
-    for p, minutes in zip(waiting, rng.sample(range(20, 71), len(waiting)), strict=True):
+    for p, minutes in zip(waiting, rng.sample(range(2, 17), len(waiting)), strict=True):
         p.update(waiting=True, at=now - timedelta(minutes=minutes), channel="phone")
     return sorted(plans, key=lambda p: p["at"])
 
@@ -130,7 +130,7 @@ def _story(plan: dict, users: dict, rng: random.Random):
     forwarded = plan["channel"] == "forwarded"
     by = manager if forwarded else counter
     # phone calls and letters are entered a little after they were received
-    yield at if plan["channel"] == "counter" else at + timedelta(minutes=rng.randint(2, 15))
+    yield at if plan["channel"] == "counter" or plan.get("waiting") else at + timedelta(minutes=rng.randint(2, 15))
     on_the_spot = plan["channel"] == "counter" and rng.random() < 0.12 and not plan.get("waiting")
     c = services.complaint_intake(
         by=by, channel=plan["channel"], category=plan["category"], description=plan["description"],

@@ -24,10 +24,10 @@ COMPLAINT = register(Lifecycle(
     subject_type="complaint",
     model_label="complaints.Complaint",
     statuses=(
-        Status(S.RECEIVED, runs=("ack", "resolve"),
+        Status(S.RECEIVED, runs=("ack", "resolve", "assign"),
                actions=(A.ACKNOWLEDGE, A.PAUSE, A.URGE, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.ASSIGN,
                         A.TAKE)),
-        Status(S.ACKNOWLEDGED, runs=("resolve",),
+        Status(S.ACKNOWLEDGED, runs=("resolve", "assign"),
                actions=(A.PAUSE, A.URGE, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.RESOLVE, A.ASSIGN, A.TAKE)),
         Status(S.PAUSED, stands=S.ACKNOWLEDGED,
                actions=(A.RESUME, A.URGE, A.APPROVE_EXTENSION, A.ASSIGN, A.TAKE)),
@@ -56,6 +56,10 @@ COMPLAINT = register(Lifecycle(
                  met="resolved_at", start="resolve_started_at", cycles=True),
         Deadline("callback", due="callback_due_at", warn="callback_warn_at", flag="callback_breached",
                  met="callback_at", start="resolved_at", cycles=True),
+        # 派单 (SPEC §4): from receipt until a handler has it (taken from the queue or assigned),
+        # in calendar minutes; the status does not change when it is met
+        Deadline("assign", due="assign_due_at", warn="assign_warn_at", flag="assign_breached",
+                 met="assigned_at", start="received_at", until_met=True),
     ),
     leads_to={A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.PAUSE: S.PAUSED, A.RESOLVE: S.RESOLVED, A.REOPEN: S.ACKNOWLEDGED,
               A.CLOSE: S.CLOSED},

@@ -78,6 +78,8 @@ class SlaPolicy(TimeStamped):
     resolve_amount = models.PositiveIntegerField(_("resolve within"))
     resolve_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
                                     default=DeadlineUnit.WORKDAYS)
+    # 派单: a handler has the order within this many calendar minutes of receipt (SPEC §4)
+    assign_minutes = models.PositiveIntegerField(_("assign within (minutes)"), default=20)
     callback_amount = models.PositiveIntegerField(_("call back within"))
     callback_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
                                      default=DeadlineUnit.WORKDAYS)
@@ -113,6 +115,7 @@ class SlaPolicy(TimeStamped):
             "ack": [self.ack_amount, self.ack_unit],
             "resolve": [self.resolve_amount, self.resolve_unit],
             "callback": [self.callback_amount, self.callback_unit],
+            "assign": [self.assign_minutes, "minutes"],
             "warning_fraction": str(self.warning_fraction),
         }
 
@@ -166,6 +169,11 @@ class Complaint(TimeStamped):
     ack_breached = models.BooleanField(_("acknowledge breached"), default=False)
     resolve_breached = models.BooleanField(_("resolve breached"), default=False)
     callback_breached = models.BooleanField(_("callback breached"), default=False)
+    # 派单: until a handler has it (SPEC §4); null for complaints taken in before the rule
+    assign_due_at = models.DateTimeField(_("assign by"), null=True, blank=True)
+    assign_warn_at = models.DateTimeField(_("assign warning from"), null=True, blank=True)
+    assign_breached = models.BooleanField(_("assign breached"), default=False)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
 
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -232,6 +240,10 @@ class Complaint(TimeStamped):
                          condition=COMPLAINT.running_q("callback")),
             models.Index(fields=["callback_warn_at"], name="complaints_c_callback_warnrun",
                          condition=COMPLAINT.running_q("callback")),
+            models.Index(fields=["assign_due_at"], name="complaints_c_assign_running",
+                         condition=COMPLAINT.running_q("assign")),
+            models.Index(fields=["assign_warn_at"], name="complaints_c_assign_warnrun",
+                         condition=COMPLAINT.running_q("assign")),
         ]
 
     def __str__(self):

@@ -31,6 +31,8 @@ def _station_choice(request) -> tuple[int | None, list[SupplyStation]]:
 
 def _with_time_left(rows, now):
     for c in rows:
+        if c.handler_id is None and c.assign_due_at is not None and c.assigned_at is None and c.status != "paused":
+            c.next_kind, c.next_due = "assign", c.assign_due_at  # in the queue: the dispatch deadline counts
         at = c.paused_at if c.status == "paused" and c.paused_at else now
         c.seconds_left = (c.next_due - at).total_seconds() if c.next_due else None
     return rows

@@ -45,7 +45,7 @@ from .choices import (
     Satisfaction,
     SubjectType,
 )
-from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS
+from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS, COMPLAINT
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
 from .reference import get_policies
 from .selectors import REPEAT_WARNING_AT, repeat_window
@@ -251,15 +251,17 @@ def _intake_complainant(*, customer, anonymous: bool, name: str, phone: str) -> 
 
 
 def _intake_deadlines(policy, received_at: datetime) -> dict:
-    """The policy's targets as the complaint records them, and its ack and resolve deadlines."""
+    """The policy's targets as the complaint records them, and its ack, resolve and assign deadlines."""
     cal = get_calendar()
     fraction = policy.warning_fraction
     ack_due = deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal)
     resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
+    assign_due = deadlines.add(received_at, policy.assign_minutes, deadlines.MINUTES, cal)
     return {"sla_policy": policy, "sla_targets": policy.targets(), "warning_fraction": fraction,
             "ack_due_at": ack_due, "resolve_due_at": resolve_due,
             "ack_warn_at": deadlines.warning_at(received_at, ack_due, fraction),
             "resolve_warn_at": deadlines.warning_at(received_at, resolve_due, fraction),
+            "assign_due_at": assign_due, "assign_warn_at": deadlines.warning_at(received_at, assign_due, fraction),
             "resolve_started_at": received_at, "original_resolve_due_at": resolve_due}
 
 
@@ -286,7 +288,8 @@ def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime,
         ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.RECEIVED, note=c.description[:200],
         data={"policy": c.sla_policy.name, "targets": c.sla_targets, "channel": c.channel,
               "received_at": _iso(c.received_at),
-              "deadlines": {"ack_due_at": [None, _iso(c.ack_due_at)], "resolve_due_at": [None, _iso(c.resolve_due_at)]},
+              "deadlines": {"ack_due_at": [None, _iso(c.ack_due_at)], "resolve_due_at": [None, _iso(c.resolve_due_at)],
+                            "assign_due_at": [None, _iso(c.assign_due_at)]},
               "repeat_of": earlier[0].number if earlier else None})]
     repeats = len(earlier) + 1
     if repeats >= REPEAT_WARNING_AT:
@@ -381,12 +384,12 @@ def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
                                                                            updated_at=now)
     back_to = c.status_before_pause or S.ACKNOWLEDGED
     moved = {}
-    shifted = ["resolve_due_at", "resolve_warn_at"]
-    if back_to == S.RECEIVED:
-        shifted += ["ack_due_at", "ack_warn_at"]
+    # the deadlines that run again in the status the complaint returns to (its lifecycle's)
+    kinds = [k for k in COMPLAINT.running(back_to) if COMPLAINT.deadline(k).runs_for(c)]
+    shifted = [f for k in kinds for f in (f"{k}_due_at", f"{k}_warn_at")]
     moves = []
     cal = get_calendar()
-    for kind in ("resolve", "ack") if back_to == S.RECEIVED else ("resolve",):
+    for kind in kinds:
         # hours: by the paused wall-clock time; workdays: by whole working days (SPEC §3)
         old_due, old_warn = getattr(c, f"{kind}_due_at"), getattr(c, f"{kind}_warn_at")
         if old_due is None:
@@ -587,6 +590,16 @@ def complaint_reopen(*, complaint: Complaint, by, reason: str) -> Complaint:
     return c
 
 
+def _mark_assigned(c: Complaint, now) -> list[str]:
+    """The first handler meets the assignment deadline (SPEC §4): `assigned_at`, and the breach
+    flag when it came late. Returns the fields set (none once assigned)."""
+    if c.assigned_at is not None:
+        return []
+    c.assigned_at = now
+    c.assign_breached = c.assign_breached or (c.assign_due_at is not None and now > c.assign_due_at)
+    return ["assigned_at", "assign_breached"]
+
+
 @transaction.atomic
 def complaint_assign(*, complaint: Complaint, by, handler) -> Complaint:
     """Give the complaint to a handler of its station."""
@@ -596,7 +609,8 @@ def complaint_assign(*, complaint: Complaint, by, handler) -> Complaint:
     now = timezone.now()
     old = c.handler
     c.handler = handler
-    _save(c, ["handler"])
+    _save(c, ["handler", *_mark_assigned(c, now)])
+    _clock(c, now=now)
     _event(c, kind=EventKind.ASSIGNED, by=by, at=now, handler=handler.get_username(),
            previous=old.get_username() if old else None)
     with site_language():
@@ -616,14 +630,17 @@ def complaint_take(*, complaint: Complaint, by) -> Complaint:
     if c.handler_id == by.pk:
         return c
     now = timezone.now()
+    assigned = {f: getattr(c, f) for f in _mark_assigned(c, now)}
     taken = Complaint.objects.filter(pk=c.pk, handler__isnull=True).update(
-        handler=by, version=F("version") + 1, updated_at=now)
+        handler=by, version=F("version") + 1, updated_at=now, **assigned)
     if not taken:
         holder = c.handler.get_full_name() or c.handler.get_username() if c.handler_id else ""
         raise InvalidTransition(
             _("Complaint %(number)s was already taken by %(name)s.") % {"number": c.number, "name": holder},
             status=c.status, allowed=[a for a in ALLOWED_ACTIONS.get(c.status, []) if a != A.TAKE])
     c.refresh_from_db(fields=["handler", "version", "updated_at"])
+    if assigned:
+        _clock(c, now=now)
     _event(c, kind=EventKind.TAKEN, by=by, at=now, handler=by.get_username())
     return c
 

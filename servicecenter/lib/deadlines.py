@@ -23,6 +23,7 @@ END_OF_DAY = time(23, 59, 59)
 
 HOURS = "hours"
 WORKDAYS = "workdays"
+MINUTES = "minutes"  # calendar minutes: the assignment (派单) deadline
 
 
 def _aware(moment: datetime) -> datetime:
@@ -46,6 +47,8 @@ def add(start: datetime, amount: int, unit: str, cal: Calendar) -> datetime:
     """A deadline `amount` `unit`s after `start`."""
     if unit == HOURS:
         return add_hours(start, amount)
+    if unit == MINUTES:
+        return _aware(start) + timedelta(minutes=amount)
     if unit == WORKDAYS:
         return add_workdays(start, amount, cal)
     raise ValueError(f"unknown deadline unit {unit!r}")

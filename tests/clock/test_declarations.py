@@ -93,7 +93,8 @@ def test_work_order_actions_answer_as_declared(api, users, station, crew, status
 
 
 def _all_past_complaint(status, station, users):
-    """A complaint in `status` whose every deadline (ack, resolve, callback) is long past."""
+    """A complaint in `status` whose every deadline (ack, resolve, callback, assign: still in the
+    queue) is long past."""
     past = timezone.now() - timedelta(days=10)
     c = complaint_in(status, station, users)
     Complaint.objects.filter(pk=c.pk).update(
@@ -102,7 +103,8 @@ def _all_past_complaint(status, station, users):
         resolve_warn_at=past - timedelta(hours=1), callback_due_at=past, callback_warn_at=past - timedelta(hours=1),
         acknowledged_at=None if status == "received" else past - timedelta(hours=20),
         resolved_at=past - timedelta(hours=10) if status in ("resolved", "closed") else None,
-        ack_breached=False, resolve_breached=False, callback_breached=False)
+        assign_due_at=past, assign_warn_at=past - timedelta(hours=1), assigned_at=None, handler=None,
+        ack_breached=False, resolve_breached=False, callback_breached=False, assign_breached=False)
     c = Complaint.objects.get(pk=c.pk)
     sync(c, subject_type="complaint")
     return c
