@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 
 from complaints.models import Complaint, ComplaintEvent
 from core.models import Notification
@@ -154,6 +155,11 @@ def test_the_account_manager_of_a_gold_customer_is_told_at_once(api, users, stat
     assert n.urgent and customer.name in n.subject
 
 
+# PostgreSQL writes a new complaint's events and its deadline rows in one statement (a
+# data-modifying WITH, clock.engine.write_new); SQLite has no such statement and needs two.
+SQLITE_EXTRA = 0 if connection.vendor == "postgresql" else 1
+
+
 def test_intake_runs_in_at_most_8_queries(api, users, station, walk_in, django_assert_max_num_queries):
     """The customer, earlier complaints (repeats), the number (one upsert, outside the transaction),
     then savepoint, complaint, events (one INSERT), notifications (one INSERT), release. A server
@@ -161,7 +167,7 @@ def test_intake_runs_in_at_most_8_queries(api, users, station, walk_in, django_a
     customer = CustomerFactory(station=station, grade="A", account_manager=users["account_manager"])
     client = api(users["counter"])
     client.post(URL, walk_in, format="json")  # warm the calendar cache like a running server
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + SQLITE_EXTRA):
         r = client.post(URL, {**walk_in, "customer": customer.pk, "acknowledge_now": True}, format="json")
     assert r.status_code == 201
     assert ComplaintEvent.objects.filter(complaint_id=r.data["id"]).count() == 2  # received, acknowledged
@@ -173,7 +179,7 @@ def test_a_repeat_warning_costs_one_more_query_and_the_answer_names_the_repeat(a
     client = api(users["counter"])
     first, second = (client.post(URL, walk_in, format="json").data for _ in range(2))
     # + the managers; the walk-in's station for the answer (no customer brought it)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(9 + SQLITE_EXTRA):
         r = client.post(URL, walk_in, format="json")
     assert r.data["repeat_of"] == second["number"]
     events = list(ComplaintEvent.objects.filter(complaint_id=r.data["id"]).order_by("id"))
