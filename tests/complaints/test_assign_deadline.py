@@ -15,7 +15,7 @@ from complaints import services
 from complaints.lifecycle import COMPLAINT
 from complaints.models import Complaint, Escalation, SlaPolicy
 from complaints.sweep import enforce_sla
-from customers.models import Notification
+from core.models import Notification
 from tests.customers.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
