@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0010_move_work_calendar_to_core'),
+        ('complaints', '0011_extensionrequest_verbose_name'),
         ('customers', '0004_notification_sending_lease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
