@@ -17,6 +17,7 @@ from clock.engine import LevelReached
 from core.models import TimeStamped
 from customers.choices import Grade
 from customers.models import Customer, SupplyStation
+from servicecenter.append_only import append_only
 
 from .choices import (
     ComplaintChannel,
@@ -296,6 +297,7 @@ class ComplaintEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at", "id"], name="complaints_event_timeline")]
+        triggers = append_only()  # UPDATE and DELETE refused by the database (PostgreSQL)
 
     def __str__(self):
         return f"{self.complaint_id} {self.at} {self.kind}"
@@ -374,6 +376,9 @@ class Escalation(TimeStamped):
                          condition=Q(acknowledged_at__isnull=True)),
             models.Index(fields=["station", "-created_at"], name="complaints_esc_station"),
         ]
+        # Append-only in the database; only the one acknowledgement (acknowledged_at and _by,
+        # while acknowledged_at is NULL) may be written into an existing row.
+        triggers = append_only(mutable_once=("acknowledged_at", "acknowledged_by_id"))
 
     def __str__(self):
         return f"{self.subject_type}:{self.subject_id} {self.kind} L{self.level}"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "pgtrigger",
     "servicecenter.apps.ServiceCenterConfig",
     "core",
     "customers",

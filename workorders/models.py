@@ -16,6 +16,7 @@ from clock.engine import LevelReached
 from core.models import TimeStamped
 from customers.choices import AreaType
 from customers.models import Customer, SupplyStation
+from servicecenter.append_only import append_only
 
 from .choices import WorkOrderKind, WorkOrderPriority, WorkOrderStatus
 from .lifecycle import WORK_ORDER
@@ -184,6 +185,7 @@ class WorkOrderEvent(models.Model):
         verbose_name = _("work order event")
         verbose_name_plural = _("work order events")
         indexes = [models.Index(fields=["work_order", "at", "id"], name="workorders_event_timeline")]
+        triggers = append_only()  # UPDATE and DELETE refused by the database (PostgreSQL)
 
     def __str__(self):
         return f"{self.work_order_id} {self.at} {self.kind}"
