@@ -85,7 +85,7 @@ def landing_url(user) -> str:
 # each app's selectors). "*" = every permission of the app; a list = those codename prefixes.
 ROLE_PERMISSIONS: dict[str, dict[str, object]] = {
     ADMIN: {"core": "*", "customers": "*", "complaints": "*", "workorders": "*", "grading": "*",
-            "django_celery_beat": "*", "auth": "*", "knox": "*", "axes": "*", "otp_totp": "*"},
+            "django_celery_beat": "*", "auth": "*", "knox": "*", "axes": "*", "otp_totp": "*", "audit": ["view"]},
     MANAGER: {"core": ["view", "change", "add"], "customers": ["view", "change"], "complaints": ["view", "change", "add"],
               "workorders": ["view", "change", "add"], "grading": ["view", "add", "change"]},
     HANDLER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "change", "add"], "workorders": ["view", "add", "change"]},

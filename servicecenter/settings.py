@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "workorders",
     "grading",
     "reports",
+    "simple_history",  # after our apps: their translations win over its catalog ("Object", "History")
+    "audit",  # last: its admin wraps the other apps' admin classes with the history button
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # signin: request.user.is_verified()
     "servicecenter.security.SecondFactorMiddleware",  # signin: OTP_REQUIRED
+    "simple_history.middleware.HistoryRequestMiddleware",  # who changed the configuration (audit app)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # signin: last, turns a lockout into its answer
