@@ -103,9 +103,10 @@ def grade_run_start(*, period: date, dry_run: bool = False, force: bool = False,
         if existing is not None:
             if not force:
                 return existing, False
-            if existing.status != GradeRunStatus.DONE:
+            if existing.status == GradeRunStatus.RUNNING and not _is_stale(existing):
                 raise InvalidTransition(_("A run for this period is in progress."), status=existing.status,
                                         allowed=[])
+            # done, or never started (pending: its message may be lost), or its worker died
             existing.status = GradeRunStatus.SUPERSEDED
             existing.save(update_fields=["status", "updated_at"])
     policy, params = active_policy()
@@ -120,10 +121,50 @@ def grade_run_start(*, period: date, dry_run: bool = False, force: bool = False,
     return run, True
 
 
+def _stale_before(now):
+    """A run still `running` that started before this has no live worker: the task's hard
+    time limit would have ended it."""
+    return now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def _is_stale(run: GradeRun) -> bool:
+    return run.started_at is None or run.started_at < _stale_before(timezone.now())
+
+
+def stuck_runs(*, now=None):
+    """Runs nobody is working on: `pending` with no enqueue (or re-enqueue) for
+    GRADE_RUN_REQUEUE_AFTER (its message was lost: the broker was down, or its worker died
+    before acknowledging), and `running` past the task's time limit (its worker died)."""
+    now = now or timezone.now()
+    return GradeRun.objects.filter(
+        Q(status=GradeRunStatus.PENDING, updated_at__lt=now - settings.GRADE_RUN_REQUEUE_AFTER)
+        | Q(status=GradeRunStatus.RUNNING, started_at__lt=_stale_before(now)))
+
+
+def requeue_stuck_runs(*, now=None, enqueue=None) -> list[int]:
+    """Send the stuck runs to a worker again (the periodic catch-up, every minute). Each one's
+    `updated_at` marks the re-enqueue, so a run waiting in a long queue is sent again at most once
+    per GRADE_RUN_REQUEUE_AFTER; executing a run twice is a no-op (the claim is guarded)."""
+    from servicecenter.enqueue import enqueue as publish
+
+    from .tasks import reevaluate_grades
+
+    now = now or timezone.now()
+    ids = list(stuck_runs(now=now).order_by("id").values_list("id", flat=True)[:100])
+    requeued = []
+    for run_id in ids:
+        if (enqueue or publish)(reevaluate_grades, kwargs={"run_id": run_id}, queue="grading"):
+            GradeRun.objects.filter(pk=run_id).update(updated_at=now)
+            requeued.append(run_id)
+    if ids:
+        log.warning("grade runs re-queued: %s (of %s stuck)", requeued, ids)
+    return requeued
+
+
 def _claim(run: GradeRun) -> bool:
     """pending → running (or a running run whose worker died: acks_late redelivers the task)."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = _stale_before(now)
     claimed = GradeRun.objects.filter(
         Q(status=GradeRunStatus.PENDING) | Q(status=GradeRunStatus.RUNNING, started_at__lt=stale), pk=run.pk,
     ).update(status=GradeRunStatus.RUNNING, started_at=now, updated_at=now)

@@ -28,3 +28,10 @@ def reevaluate_grades(period: str | None = None, dry_run: bool = False, force: b
 def remind_visits() -> int:
     """Daily: tell account managers of visits overdue or due within 7 days (one message a day)."""
     return services.remind_visits()
+
+
+@shared_task(name="grading.requeue_stuck_runs", acks_late=True, ignore_result=True)
+def requeue_stuck_runs() -> list[int]:
+    """Every minute: a pending run whose message was lost (broker down) or a running run whose
+    worker died is sent to a worker again. Never leaves a run pending for ever."""
+    return services.requeue_stuck_runs()

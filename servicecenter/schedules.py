@@ -17,6 +17,7 @@ SCHEDULE = {
                              "reports", 3 * 3600),
     "refresh-report-stats": ("reports.refresh_stats", {"minute": "*"}, "reports", 55),
     "rebuild-report-stats": ("reports.refresh_stats", {"minute": "5", "hour": "0"}, "reports", 3 * 3600),
+    "requeue-stuck-grade-runs": ("grading.requeue_stuck_runs", {"minute": "*"}, "grading", 55),
     "remind-visits": ("grading.remind_visits", {"minute": "30", "hour": "7"}, "default", 3 * 3600),
     "purge-idempotency-keys": ("workorders.purge_idempotency_keys", {"minute": "40", "hour": "3"}, "default",
                                3 * 3600),

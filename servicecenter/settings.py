@@ -311,6 +311,8 @@ CELERY_TASK_ROUTES = {
 # (worker killed mid-delivery); a failing row is retried with backoff, then given up as failed.
 NOTIFICATION_LEASE = env_duration("NOTIFICATION_LEASE", "10 minutes")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+# A pending grade run not sent to a worker for this long is sent again (grading.requeue_stuck_runs).
+GRADE_RUN_REQUEUE_AFTER = env_duration("GRADE_RUN_REQUEUE_AFTER", "3 minutes")
 
 # --- product settings ---------------------------------------------------------------------
 REPEAT_WINDOW = env_duration("REPEAT_WINDOW", "30 days")

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from customers.selectors import customer_list
+from servicecenter.enqueue import enqueue_on_commit
 
 from .. import selectors, services
 from ..filters import GradeChangeFilterSet, GradeRunFilterSet, VisitFilterSet
@@ -51,9 +52,8 @@ class GradeRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         with transaction.atomic():
             run, created = services.grade_run_start(period=period, dry_run=data.validated_data["dry_run"],
                                                     force=data.validated_data["force"], by=request.user)
-            if created:
-                transaction.on_commit(lambda: reevaluate_grades.apply_async(kwargs={"run_id": run.pk},
-                                                                            queue="grading"))
+            if created:  # broker down: still 202, grading.requeue_stuck_runs sends it later
+                enqueue_on_commit(reevaluate_grades, kwargs={"run_id": run.pk}, queue="grading")
         return Response(GradeRunSerializer(run).data,
                         status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
 
