@@ -228,6 +228,9 @@ ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static"] + ([("echarts", ECHARTS_DIST)] if ECHARTS_DIST.is_dir() else [])
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# `manage.py backup` (servicecenter/backup.py): where backups go and how many stay
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 STORAGES = {
     "default": {"BACKEND": env_str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
