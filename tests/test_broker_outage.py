@@ -23,7 +23,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from core.models import Notification
 from grading import rules
 from grading.models import GradeRun
-from servicecenter.backlog import outbox_backlog, stuck_grade_runs
+from grading.services import stuck_runs
+from ops.checks import oldest_due
 from servicecenter.celery import app
 from tests.customers.factories import CustomerFactory
 from tests.test_worker import CELERY, test_database_url
@@ -154,9 +155,9 @@ def test_a_grade_run_and_an_intake_during_a_broker_outage_complete_when_it_retur
     run = GradeRun.objects.get(pk=r.json()["id"])
     message = Notification.objects.get(recipient=users["account_manager"], kind="complaint.customer_complained")
     assert (run.status, message.status) == ("pending", "pending")
-    waiting = outbox_backlog()  # what /health/ shows meanwhile
-    assert waiting["urgent_pending"] >= 1 and waiting["oldest_urgent_pending_seconds"] is not None
-    assert stuck_grade_runs() == 0  # not yet: it becomes stuck after GRADE_RUN_REQUEUE_AFTER
+    waiting = oldest_due(timezone.now())  # what /health/ "outbox" shows meanwhile
+    assert waiting["due"] >= 1 and waiting["since"] <= message.created_at
+    assert not stuck_runs().exists()  # not yet: a run is stuck after GRADE_RUN_REQUEUE_AFTER
 
     own_redis.start()  # back, empty: nothing that was "sent" while it was down is in it
     wait_for(lambda: GradeRun.objects.get(pk=run.pk).status == "done", worker_with_beat, 180,
