@@ -24,3 +24,12 @@ def refresh_stats(full: bool = False) -> dict | None:
     from .stats import refresh_stats as run
 
     return run(full=full, wait=False)
+
+
+@shared_task(name="reports.build_missing_reports", acks_late=True, ignore_result=True)
+def build_missing_reports() -> list[int]:
+    """Every 10 minutes: the last ended period of each kind has its report, even when beat's
+    scheduled build was lost (broker down). Idempotent."""
+    from .services import report_build_missing
+
+    return [snapshot.pk for snapshot in report_build_missing()]

@@ -15,6 +15,7 @@ SCHEDULE = {
                             "reports", 3 * 3600),
     "build-monthly-report": ("reports.build_reports", {"minute": "0", "hour": "6", "day_of_month": "1"},
                              "reports", 3 * 3600),
+    "build-missing-reports": ("reports.build_missing_reports", {"minute": "*/10"}, "reports", 540),
     "refresh-report-stats": ("reports.refresh_stats", {"minute": "*"}, "reports", 55),
     "rebuild-report-stats": ("reports.refresh_stats", {"minute": "5", "hour": "0"}, "reports", 3 * 3600),
     "requeue-stuck-grade-runs": ("grading.requeue_stuck_runs", {"minute": "*"}, "grading", 55),
