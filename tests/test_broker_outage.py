@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -74,9 +75,8 @@ class RedisServer:
 @contextlib.contextmanager
 def broker(url: str):
     """Point this process's Celery app (the web side) at `url`."""
-    def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
+    def reset():  # close and forget every pooled connection (kombu keeps pools per URL, globally)
+        kombu.pools.reset()
         app._after_fork()
 
     old = app.conf.broker_url
