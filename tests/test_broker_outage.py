@@ -1,5 +1,5 @@
-"""A real broker outage (SPEC §13 "Nothing lost"): our own redis-server (port 18600–18699, never
-the shared one) is stopped while a manager starts a grade run and the counter takes a complaint;
+"""A real broker outage (SPEC §13 "Nothing lost"): our own redis-server (port 6391 and up, never
+the shared one on 6379) is stopped while a manager starts a grade run and the counter takes a complaint;
 both answer 2xx at once, and when the broker is back a real worker with its beat completes the
 run and delivers the message without anyone asking again."""
 
@@ -38,11 +38,13 @@ if REDIS_SERVER is None and os.environ.get("REQUIRE_REDIS", "") in ("", "0", "fa
 
 
 def free_port() -> int:
-    for port in range(18600 + os.getpid() % 50, 18700):
+    """The first free port from OUTAGE_REDIS_PORT (6391: this team's range for own servers)."""
+    first = int(os.environ.get("OUTAGE_REDIS_PORT", "6391"))
+    for port in range(first, first + 20):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise AssertionError("no free port in 18600–18699")
+    raise AssertionError(f"no free port in {first}–{first + 19}")
 
 
 class RedisServer:
