@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.append_only import append_only
+
 
 class Deadline(models.Model):
     subject_type = models.CharField(_("object type"), max_length=20)
@@ -69,8 +71,9 @@ class Deadline(models.Model):
 
 class DeadlineMove(models.Model):
     """One line of a deadline's history: a pause segment, an extension, a reopen, a calendar
-    correction. Append-only; keyed like the deadline (no FK, so a move may name a deadline of any
-    kind of object)."""
+    correction. Append-only (on PostgreSQL a trigger refuses UPDATE and DELETE; `Deadline` rows
+    are not: the services and the sweep update them); keyed like the deadline (no FK, so a move
+    may name a deadline of any kind of object)."""
 
     subject_type = models.CharField(max_length=20)
     subject_id = models.BigIntegerField()
@@ -91,6 +94,7 @@ class DeadlineMove(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="clock_move_subject")]
+        triggers = append_only()  # UPDATE and DELETE refused by the database (PostgreSQL)
 
     def __str__(self):
         return f"{self.subject_type}:{self.subject_id} {self.kind}#{self.cycle} {self.what} {self.at}"

@@ -1,5 +1,6 @@
-"""Timeline events and escalations are append-only in the database itself (SPEC §13): on
-PostgreSQL a trigger refuses UPDATE and DELETE, whatever the SQL that tries."""
+"""Timeline events, escalations and deadline moves are append-only in the database itself
+(SPEC §13): on PostgreSQL a trigger refuses UPDATE and DELETE, whatever the SQL that tries. The
+deadline rows themselves are not: the services and the sweep keep them in step."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from clock.engine import record_moves
+from clock.lifecycle import lifecycle
+from clock.models import Deadline, DeadlineMove
 from complaints.escalations import escalation_acknowledge
 from complaints.models import Complaint, ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
@@ -76,6 +80,24 @@ def test_work_order_events_are_append_only(users, station):
     event = WorkOrderEvent.objects.create(work_order=order, at=T0, kind="created")
     refused("UPDATE workorders_workorderevent SET note = 'x' WHERE id = %s", [event.pk])
     refused("DELETE FROM workorders_workorderevent WHERE id = %s", [event.pk])
+
+
+def test_deadline_moves_are_append_only_and_deadline_rows_are_not(escalated, users):
+    ack = Deadline.objects.get(subject_type="complaint", subject_id=escalated.pk, kind="ack")
+    assert ack.level == 2 and ack.breached  # the sweep updated the row (no trigger on clock_deadline)
+    due = escalated.ack_due_at
+    record_moves(lifecycle("complaint"), escalated, [{  # what a pause, extension or reopen writes
+        "kind": "ack", "what": "extension", "old_due_at": due, "new_due_at": due + timedelta(hours=4),
+        "by": users["manager"], "note": "客户同意"}], now=T0 + timedelta(hours=3))
+    move = DeadlineMove.objects.get(subject_type="complaint", subject_id=escalated.pk)
+    assert (move.what, move.new_due_at, move.by_id) == ("extension", due + timedelta(hours=4), users["manager"].pk)
+    assert "Cannot update or delete" in refused(
+        "UPDATE clock_deadlinemove SET new_due_at = new_due_at + interval '1 day' WHERE id = %s", [move.pk])
+    refused("DELETE FROM clock_deadlinemove WHERE id = %s", [move.pk])
+    with connection.cursor() as cur:  # the deadline row itself still takes the move
+        cur.execute("UPDATE clock_deadline SET due_at = %s WHERE id = %s", [due + timedelta(hours=4), ack.pk])
+    move.refresh_from_db()
+    assert move.new_due_at == due + timedelta(hours=4)
 
 
 def test_a_test_can_bypass_the_triggers_for_its_block_only(escalated):
