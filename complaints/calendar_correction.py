@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from clock import engine as clock
 from core.calendar import get_calendar, invalidate_calendar
@@ -84,9 +85,15 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
     deadlines moved, "earlier": of which earlier}."""
     now = timezone.now()
     old_cal = get_calendar()
-    WorkCalendarDay.objects.filter(date__year=year).delete()
-    WorkCalendarDay.objects.bulk_create([WorkCalendarDay(date=d, is_workday=w, name=n, source=source)
-                                         for d, w, n in rows])
+    # the configuration history records the replaced days (delete() sends each row's signal) and
+    # the loaded ones (bulk_create_with_history: one INSERT for the days, one for their records)
+    reason = f"{year} loaded ({source})"
+    for day in WorkCalendarDay.objects.filter(date__year=year):
+        day._change_reason = reason
+        day._history_user = by
+        day.delete()
+    bulk_create_with_history([WorkCalendarDay(date=d, is_workday=w, name=n, source=source) for d, w, n in rows],
+                             WorkCalendarDay, default_user=by, default_change_reason=reason)
     invalidate_calendar()
     new_cal = get_calendar()
     changed = [d for d in (date.fromordinal(o) for o in range(date(year, 1, 1).toordinal(),

@@ -71,7 +71,11 @@ def policy_save(*, policy: GradingPolicy) -> GradingPolicy:
         if before.params() != policy.params() or before.name != policy.name:
             policy.version = before.version + 1
     if policy.is_active:
-        GradingPolicy.objects.filter(is_active=True).exclude(pk=policy.pk).update(is_active=False)
+        # one save per deactivated policy (there are a handful), so the configuration history
+        # records each deactivation with its user (a queryset update() records nothing)
+        for other in GradingPolicy.objects.select_for_update().filter(is_active=True).exclude(pk=policy.pk):
+            other.is_active = False
+            other.save(update_fields=["is_active", "updated_at"])
     policy.full_clean()
     policy.save()
     return policy

@@ -101,3 +101,39 @@ def test_roles_staff_and_schedules_are_recorded_but_not_their_noise(users):
     task.enabled = False
     task.save()
     assert task.history.count() == n + 1
+
+
+def test_loading_an_official_year_records_every_replaced_and_loaded_day_with_the_admin(client, users):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import WorkCalendarDay
+
+    WorkCalendarDay.objects.create(date=date(2031, 1, 1), is_workday=True, name="", source="manual")
+    assert client.login(username=users["admin"].username, password=PASSWORD)
+    csv = "date,is_workday,name\n2031-01-01,0,元旦\n2031-01-25,1,调休上班\n"
+    r = client.post("/calendar/", {"year": "2031", "file": SimpleUploadedFile("2031.csv", csv.encode(),
+                                                                              content_type="text/csv")})
+    assert r.status_code == 302, r.content.decode()[:500]
+    records = WorkCalendarDay.history.filter(date__year=2031).order_by("history_id")
+    assert [(str(h.date), h.history_type, h.is_workday) for h in records] == [
+        ("2031-01-01", "+", True),  # the manual day as it was created
+        ("2031-01-01", "-", True), ("2031-01-01", "+", False), ("2031-01-25", "+", True)]
+    assert all(h.history_user == users["admin"] for h in records[1:])
+    assert {h.history_change_reason for h in records[1:]} == {"2031 loaded (official)"}
+
+
+def test_activating_a_grading_policy_records_the_deactivation_of_the_other(users):
+    from grading import services
+    from grading.models import GradingPolicy
+
+    active = GradingPolicy.objects.get(is_active=True)
+    n = active.history.count()
+    services.policy_save(policy=GradingPolicy(name="score", kind="scorecard", is_active=True))
+    active.refresh_from_db()
+    assert not active.is_active and active.history.count() == n + 1
+    record = active.history.order_by("-history_id").first()
+    assert record.history_type == "~" and record.is_active is False
+    assert [field for field, _old, _new in describe(record)] == [
+        str(GradingPolicy._meta.get_field("is_active").verbose_name)]
