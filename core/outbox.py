@@ -10,7 +10,6 @@ down). Subjects are written in the site's language: wrap the call in `core.i18n.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -19,8 +18,6 @@ from django.utils import timezone
 
 from .choices import NotificationChannel
 from .models import Notification
-
-log = logging.getLogger("core.outbox")
 
 IN_APP = (NotificationChannel.IN_APP,)
 
@@ -58,19 +55,13 @@ def notify(*, recipients: Iterable, kind: str, dedupe_key: str, subject: str, bo
 
 
 def _enqueue_now() -> None:
-    try:
-        from .tasks import send_notifications
+    from servicecenter.enqueue import enqueue
 
-        # a pooled producer: its connection stays open and its queue declared across requests
-        # (a fresh connection per transaction cost ~10 % of an intake); fail fast when the broker
-        # is down (no connection retries): a web request must not wait on it, and the minute
-        # run delivers anyway
-        with send_notifications.app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            send_notifications.apply_async(queue="notifications", retry=False, producer=producer)
-    except Exception as exc:  # broker down: the periodic task picks the rows up
-        log.warning("send_notifications not enqueued (%s: %s); the periodic run will deliver",
-                    type(exc).__name__, exc)
+    from .tasks import send_notifications
+
+    # one short attempt on the pooled producer (servicecenter.enqueue); broker down: logged, and
+    # the minute run of send_notifications delivers the rows once a worker runs
+    enqueue(send_notifications, queue="notifications")
 
 
 def enqueue_delivery() -> None:
