@@ -26,7 +26,7 @@ def walk_in(db):
 
 def admin_form(policy: SlaPolicy, **changes) -> dict:
     data = {f: getattr(policy, f) for f in ["name", "severity", "grade", "channel", "priority", "ack_amount",
-                                          "ack_unit", "resolve_amount", "resolve_unit", "callback_amount",
+                                          "ack_unit", "resolve_amount", "resolve_unit", "assign_minutes", "callback_amount",
                                           "callback_unit", "warning_fraction"]}
     data.update(active="on" if policy.active else "", **changes)
     return {k: v for k, v in data.items() if v != ""}
