@@ -4,7 +4,9 @@ Both importers work the same way (docs/import.md lists the columns):
 
 - the file is read row by row (CSV in UTF-8 or GB18030, or the first sheet of an XLSX workbook);
 - every row is validated with the model's own field validators (`full_clean`), the station by
-  its code and the account manager by username; a bad row is reported with its line number and
+  its code and the account manager by username, the line (线路) and transformer area (台区) by
+  their codes within the row's station (an unknown code is a row error; an area given without
+  its line sets the area's line; a line that is not the area's is a row error); a bad row is reported with its line number and
   the reason, and changes nothing;
 - good rows are upserted in chunks: one query finds the existing rows of a chunk, then one
   `bulk_create` for the new and one `bulk_update` for the changed; a row equal to what is stored
@@ -33,7 +35,7 @@ from django.utils.translation import gettext as _
 from servicecenter.roles import ACCOUNT_MANAGER
 
 from .choices import CustomerKind
-from .models import ConsumptionRecord, Customer, SupplyStation
+from .models import ConsumptionRecord, Customer, Line, SupplyStation, TransformerArea
 
 CHUNK_SIZE = 2000
 
@@ -238,6 +240,9 @@ CUSTOMER_COLUMNS = {
     "has_pv": ["光伏"],
     "has_ev_charging": ["充电桩"],
     "account_manager": ["客户经理"],
+    # grid location (SPEC §12): codes of the row's station's line and transformer area
+    "line": ["线路", "线路编码", "所属线路", "line_code"],
+    "area": ["台区", "台区编码", "所属台区", "area_code"],
 }
 CUSTOMER_REQUIRED = ["account_no", "name", "station"]
 _BOOL_FIELDS = {"dual_power_supply", "dual_circuit", "has_pv", "has_ev_charging"}
@@ -285,6 +290,8 @@ def _parse_customer_row(cells, columns, stations, managers) -> tuple[dict, dict]
                 values["account_manager_id"] = managers[raw]
             else:
                 errors[key] = _("no account manager with username %(username)r") % {"username": raw}
+        elif key in ("line", "area"):
+            values[f"{key}_code"] = raw
         elif key == "kind":
             values[key] = _KIND_ALIASES.get(raw, raw.lower()) or CustomerKind.RESIDENTIAL
         elif key == "important_level":
@@ -296,7 +303,45 @@ def _parse_customer_row(cells, columns, stations, managers) -> tuple[dict, dict]
     return values, errors
 
 
-_CUSTOMER_FIELD_OF = {"station": "station_id", "account_manager": "account_manager_id"}
+_CUSTOMER_FIELD_OF = {"station": "station_id", "account_manager": "account_manager_id", "line": "line_id",
+                      "area": "area_id"}
+
+
+def _resolve_grid(parsed, columns) -> None:
+    """The line and area codes of a chunk's rows -> ids, within each row's station (two queries
+    per chunk). An area decides the line: given alone it sets it, given with another line it is
+    a row error."""
+    if "line" not in columns and "area" not in columns:
+        return
+    line_codes = {v.get("line_code") for _l, v, _e in parsed} - {None, ""}
+    area_codes = {v.get("area_code") for _l, v, _e in parsed} - {None, ""}
+    lines = {(st, code): pk for st, code, pk in
+             Line.objects.filter(code__in=line_codes).values_list("station_id", "code", "pk")} if line_codes else {}
+    areas = {(st, code): (pk, line_id) for st, code, pk, line_id in
+             TransformerArea.objects.filter(code__in=area_codes).values_list("station_id", "code", "pk", "line_id")
+             } if area_codes else {}
+    for _line, values, errors in parsed:
+        station_id = values.get("station_id")
+        line_code, area_code = values.pop("line_code", None), values.pop("area_code", None)
+        line_id = area_id = None
+        if line_code:
+            line_id = lines.get((station_id, line_code))
+            if line_id is None:
+                errors["line"] = _("no line with code %(code)r at this station") % {"code": line_code}
+        if area_code:
+            found = areas.get((station_id, area_code))
+            if found is None:
+                errors["area"] = _("no transformer area with code %(code)r at this station") % {"code": area_code}
+            else:
+                area_id, area_line = found
+                if line_id is not None and line_id != area_line:
+                    errors["area"] = _("transformer area %(area)r is not on line %(line)r") % {
+                        "area": area_code, "line": line_code}
+                line_id = area_line
+        if "line" in columns or "area" in columns:
+            values["line_id"] = line_id
+        if "area" in columns:
+            values["area_id"] = area_id
 
 
 def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress: Callable | None = None,
@@ -308,6 +353,8 @@ def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress
     stations = dict(SupplyStation.objects.values_list("code", "id"))
     managers = dict(get_user_model().objects.filter(groups__name=ACCOUNT_MANAGER).values_list("username", "id"))
     update_fields = [_CUSTOMER_FIELD_OF.get(key, key) for key in columns if key != "account_no"]
+    if "area" in columns and "line_id" not in update_fields:
+        update_fields.append("line_id")  # the area decides the line
     # The model's own field validation (what full_clean runs per field: to_python, blank, choices,
     # validators), applied to the file's columns only. Station and account manager were resolved
     # above from one query each, not one per row.
@@ -326,6 +373,7 @@ def import_customers(path: str | Path, *, chunk_size: int = CHUNK_SIZE, progress
             elif account_no:
                 seen[account_no] = line
             parsed.append((line, values, errors))
+        _resolve_grid(parsed, columns)
         existing = Customer.objects.in_bulk([v["account_no"] for _l, v, e in parsed if v.get("account_no")],
                                             field_name="account_no")
         to_create, to_update = [], []

@@ -43,6 +43,54 @@ class SupplyStation(TimeStamped):
         return f"{self.code} {self.name}"
 
 
+class Line(TimeStamped):
+    """A line (线路, a 10 kV feeder) of a station: outages are scoped to lines and areas (SPEC §12)."""
+
+    station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="lines", db_index=False)  # led by customers_line_code
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["station", "code"]
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        constraints = [
+            # also the index of the ordering and of the importer's (station, code) lookups
+            models.UniqueConstraint(fields=["station", "code"], name="customers_line_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class TransformerArea(TimeStamped):
+    """A transformer area (台区) on a line: the customers behind one distribution transformer."""
+
+    station = models.ForeignKey(SupplyStation, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="areas", db_index=False)  # led by customers_area_code
+    line = models.ForeignKey(Line, verbose_name=_("line"), on_delete=models.PROTECT, related_name="areas")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["station", "code"]
+        verbose_name = _("transformer area")
+        verbose_name_plural = _("transformer areas")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "code"], name="customers_area_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.line_id and self.station_id and self.line.station_id != self.station_id:
+            raise ValidationError({"line": _("The line belongs to another station.")})
+
+
 class StaffProfile(TimeStamped):
     """What the service center knows of a user beyond Django's auth: station, tier, leadership."""
 
@@ -89,6 +137,11 @@ class Customer(TimeStamped):
     grade_locked_until = models.DateField(_("grade locked until"), null=True, blank=True)
     account_manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account manager"), null=True,
                                         blank=True, on_delete=models.SET_NULL, related_name="managed_customers")
+    # grid location (SPEC §12): an outage's scope finds its customers through these two indexes
+    line = models.ForeignKey(Line, verbose_name=_("line"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="customers")
+    area = models.ForeignKey(TransformerArea, verbose_name=_("transformer area"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="customers")
 
     class Meta:
         ordering = ["account_no"]
@@ -110,6 +163,19 @@ class Customer(TimeStamped):
 
     def __str__(self):
         return f"{self.account_no} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.line_id and self.line.station_id != self.station_id:
+            errors["line"] = _("The line belongs to another station.")
+        if self.area_id and self.area.station_id != self.station_id:
+            errors["area"] = _("The transformer area belongs to another station.")
+        elif self.area_id and self.line_id and self.area.line_id != self.line_id:
+            errors["area"] = _("The transformer area is on another line.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def default_complainant(self) -> str:
