@@ -36,7 +36,7 @@ from core.models import Notification
 from servicecenter.roles import ACCOUNT_MANAGER, ADMIN, COUNTER, CREW, HANDLER, MANAGER, landing_url
 
 from .choices import CustomerKind, Grade, ImportantLevel
-from .models import ConsumptionRecord, Customer, StaffProfile, SupplyStation
+from .models import ConsumptionRecord, Customer, Line, StaffProfile, SupplyStation, TransformerArea
 
 log = logging.getLogger(__name__)
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -177,6 +177,46 @@ def _customer_specs(station_index: int, code: str, district: str) -> list[dict]:
     return specs
 
 
+# Grid topology (SPEC §12): 20-60 lines per station, 20-80 transformer areas per line. The demo's
+# 100 customers of a station live on its first POPULATED_LINES lines (so that an outage on one of
+# them reaches a few dozen customers); the other lines carry areas without demo customers.
+POPULATED_LINES = 4
+LINE_NAMES = ["城东", "滨江", "望湖", "学府", "工业", "新桥", "南山", "北岸", "青石", "柳营", "花园", "金沙"]
+
+
+def load_grid(stations: dict[str, SupplyStation]) -> dict[str, int]:
+    """The stations' lines and areas (bulk, idempotent by code) and the demo customers on them
+    (only those without a line yet). Returns what was created."""
+    created = {"lines": 0, "areas": 0}
+    for code, station in stations.items():
+        rng = random.Random(f"{SEED}-grid-{code}")
+        have = set(Line.objects.filter(station=station).values_list("code", flat=True))
+        lines = [Line(station=station, code=f"{code}-L{n:02d}",
+                      name=f"10kV{LINE_NAMES[n % len(LINE_NAMES)]}{n:02d}线")
+                 for n in range(1, rng.randint(20, 60) + 1) if f"{code}-L{n:02d}" not in have]
+        Line.objects.bulk_create(lines, batch_size=500)
+        created["lines"] += len(lines)
+        by_code = dict(Line.objects.filter(station=station).values_list("code", "pk"))
+        have_areas = set(TransformerArea.objects.filter(station=station).values_list("code", flat=True))
+        areas = []
+        for line_code, line_id in sorted(by_code.items()):
+            for n in range(1, rng.randint(20, 80) + 1):
+                area_code = f"{line_code}-T{n:02d}"
+                if area_code not in have_areas:
+                    areas.append(TransformerArea(station=station, line_id=line_id, code=area_code,
+                                                 name=f"{line_code[-3:]}线{n:02d}号台区"))
+        TransformerArea.objects.bulk_create(areas, batch_size=1000)
+        created["areas"] += len(areas)
+        populated = list(TransformerArea.objects.filter(station=station, line__code__in=sorted(by_code)[:POPULATED_LINES])
+                         .order_by("code").values_list("pk", "line_id"))
+        homeless = list(Customer.objects.filter(station=station, line__isnull=True, account_no__startswith="33")
+                        .order_by("account_no"))
+        for customer in homeless:
+            customer.area_id, customer.line_id = rng.choice(populated)
+        Customer.objects.bulk_update(homeless, ["area_id", "line_id"], batch_size=500)
+    return created
+
+
 def _monthly(account_no: str, kind: str, period: date) -> tuple[Decimal, Decimal]:
     """Deterministic kWh and amount for a customer and month (seasonal: summer and winter peaks)."""
     rng = random.Random(f"{SEED}-{account_no}")
@@ -201,7 +241,7 @@ def _grade(spec: dict, rank: int | None) -> str:
 @transaction.atomic
 def load_base_data(today: date | None = None) -> dict[str, int]:
     """Stations, users, customers and consumption. Returns what was created this time."""
-    created = {"stations": 0, "users": 0, "customers": 0, "consumption": 0}
+    created = {"stations": 0, "users": 0, "customers": 0, "consumption": 0, "lines": 0, "areas": 0}
     User = get_user_model()
     stations = {}
     for code, name, area, _district in STATIONS:
@@ -250,6 +290,7 @@ def load_base_data(today: date | None = None) -> dict[str, int]:
     # customers of long standing (their visit schedule runs from then, so some visits are overdue)
     Customer.objects.filter(account_no__in=[c.account_no for c in new_customers]).update(
         created_at=timezone.now() - timedelta(days=400))
+    created.update(load_grid(stations))
 
     ids = dict(Customer.objects.filter(account_no__startswith="33").values_list("account_no", "id"))
     kinds = dict(Customer.objects.filter(account_no__startswith="33").values_list("account_no", "kind"))
