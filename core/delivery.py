@@ -16,18 +16,26 @@ clients can fold a duplicate (docs/sla.md).
 
 Quiet hours (settings.QUIET_HOURS, "22:00-07:30" local time): e-mail and SMS that are not
 urgent wait until the end of the quiet period; in-app rows and urgent rows go at once.
+
+More than one outbox: the staff notifications (`core.Notification`) are one; a higher app adds
+its own outbox table with the same delivery columns (status, attempts, next_attempt_at,
+claimed_at, last_error, sent_at, urgent, updated_at) through `core.registry.outboxes`
+(`Outbox(name, model, send, quiet_exempt)`): the customers' SMS of an outage
+(`outages.CustomerSms`) are delivered by this same claim, lease, retry and quiet-hours code, on
+the same SMS backend.
 """
 
 from __future__ import annotations
 
 import logging
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -95,22 +103,39 @@ class DeliveryResult:
         return bool(self.sent or self.retried or self.failed)
 
 
-def _deliverable(now: datetime) -> Q:
+@dataclass(frozen=True)
+class Outbox:
+    """An outbox table and how to deliver one of its rows.
+
+    `send(row)` raises PermanentError (retrying cannot help), any other exception (retried with
+    backoff), or returns (sent). `quiet_exempt`: the rows that go during quiet hours too (in-app
+    and urgent ones); the others wait for the morning. `related`: select_related of a claim."""
+
+    name: str
+    model: type[models.Model]
+    send: Callable[[models.Model], None]
+    quiet_exempt: Q
+    related: tuple[str, ...] = ()
+    batch: int = BATCH
+
+
+def _deliverable(now: datetime, box: Outbox | None = None) -> Q:
+    box = box or NOTIFICATIONS
     due = Q(status=NotificationStatus.PENDING) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     if quiet_until(now) is not None:
-        due &= Q(channel=NotificationChannel.IN_APP) | Q(urgent=True)
+        due &= box.quiet_exempt
     return due
 
 
-def defer_quiet(now: datetime) -> int:
+def defer_quiet(now: datetime, box: Outbox | None = None) -> int:
     """During quiet hours, move non-urgent e-mail/SMS due now to the morning (one UPDATE), so
     the row shows when it will go and the claim query does not meet it again tonight."""
+    box = box or NOTIFICATIONS
     until = quiet_until(now)
     if until is None:
         return 0
-    return (Notification.objects
-            .filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now, urgent=False,
-                    channel__in=[NotificationChannel.EMAIL, NotificationChannel.SMS])
+    return (box.model._default_manager
+            .filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now).exclude(box.quiet_exempt)
             .update(next_attempt_at=until))
 
 
@@ -122,19 +147,22 @@ def mark_in_app_sent(now: datetime) -> int:
             .update(status=NotificationStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now))
 
 
-def claim(now: datetime, *, limit: int = BATCH) -> list[Notification]:
-    """Claim up to `limit` due rows (and rows whose lease expired) for this worker."""
+def claim(now: datetime, *, limit: int | None = None, box: Outbox | None = None) -> list[models.Model]:
+    """Claim up to `limit` due rows (and rows whose lease expired) of an outbox for this worker."""
+    box = box or NOTIFICATIONS
+    limit = limit or box.batch
+    table = box.model._default_manager
     expired = Q(status=NotificationStatus.SENDING, claimed_at__lte=now - lease())
     with transaction.atomic():
-        ids = list(Notification.objects.select_for_update(skip_locked=True)
-                   .filter(_deliverable(now) | expired)
+        ids = list(table.select_for_update(skip_locked=True)
+                   .filter(_deliverable(now, box) | expired)
                    .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
         if not ids:
             return []
         # guarded: only rows still pending (or still expired) become ours
-        Notification.objects.filter(Q(id__in=ids) & (Q(status=NotificationStatus.PENDING) | expired)).update(
+        table.filter(Q(id__in=ids) & (Q(status=NotificationStatus.PENDING) | expired)).update(
             status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
-        rows = list(Notification.objects.select_related("recipient", "recipient__profile")
+        rows = list(table.select_related(*box.related)
                     .filter(id__in=ids, status=NotificationStatus.SENDING, claimed_at=now))
     return rows
 
@@ -162,10 +190,23 @@ class PermanentError(Exception):
     """Retrying cannot help (no address): the row fails at once."""
 
 
-def deliver_one(row: Notification, now: datetime, result: DeliveryResult) -> None:
-    mine = Notification.objects.filter(pk=row.pk, status=NotificationStatus.SENDING, claimed_at=row.claimed_at)
+NOTIFICATIONS = Outbox(name="notifications", model=Notification, send=_send,
+                       quiet_exempt=Q(channel=NotificationChannel.IN_APP) | Q(urgent=True),
+                       related=("recipient", "recipient__profile"))
+
+
+def outboxes() -> list[Outbox]:
+    """The staff notifications first, then the outboxes higher apps registered."""
+    from .registry import outboxes as registered
+
+    return [NOTIFICATIONS, *registered]
+
+
+def deliver_one(row, now: datetime, result: DeliveryResult, box: Outbox | None = None) -> None:
+    box = box or NOTIFICATIONS
+    mine = box.model._default_manager.filter(pk=row.pk, status=NotificationStatus.SENDING, claimed_at=row.claimed_at)
     try:
-        _send(row)
+        box.send(row)
     except PermanentError as exc:
         mine.update(status=NotificationStatus.FAILED, last_error=str(exc)[:2000], updated_at=timezone.now())
         result.failed += 1
@@ -191,16 +232,21 @@ def deliver_due(now: datetime | None = None, *, max_batches: int = 50, budget: f
     now_is_real = now is None
     now = now or timezone.now()
     result = DeliveryResult()
-    result.deferred = defer_quiet(now)
+    boxes = outboxes()
+    for box in boxes:
+        result.deferred += defer_quiet(now, box)
     result.sent += mark_in_app_sent(now)
-    for _ in range(max_batches):
-        at = timezone.now() if now_is_real else now  # each batch's lease starts when it is claimed
-        rows = claim(at)
-        if not rows:
-            break
-        for row in rows:
-            deliver_one(row, at, result)
-        if len(rows) < BATCH or _time.monotonic() - started > budget:
+    for box in boxes:  # staff first; each outbox in its own batches, within the one budget
+        for _ in range(max_batches):
+            at = timezone.now() if now_is_real else now  # each batch's lease starts when it is claimed
+            rows = claim(at, box=box)
+            if not rows:
+                break
+            for row in rows:
+                deliver_one(row, at, result, box)
+            if len(rows) < box.batch or _time.monotonic() - started > budget:
+                break
+        if _time.monotonic() - started > budget:
             break
     if result or result.deferred:
         log.info("send_notifications sent=%s retried=%s failed=%s deferred=%s",

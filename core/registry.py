@@ -13,6 +13,12 @@ product live here:
 - `customer_panels`: sections of the customer card (/customers/<account_no>/). A panel is a
   callable (request, customer) -> (template_name, context) or None (nothing to show for this
   user/customer); the card renders each returned template with its context, in order.
+- `intake_notices`: what the intake pages (counter, phone) show for the customer being served
+  before saving, e.g. the active outage covering them (outages). A notice is a callable
+  (customer) -> a small dict or None, costing at most ONE query; `intake_notices_for(customer)`
+  gives {key: dict} of those with something to show.
+- `outboxes`: further outbox tables delivered by core.delivery (`core.delivery.Outbox`), e.g.
+  the customers' SMS of an outage; the staff notifications are always the first.
 """
 
 from __future__ import annotations
@@ -57,3 +63,19 @@ customer_panels: Registry[Panel] = Registry("customer card panels")
 def render_customer_panels(request, customer) -> list[tuple[str, dict]]:
     """(template, context) of every registered panel with something to show, in order."""
     return [result for panel in customer_panels if (result := panel(request, customer)) is not None]
+
+
+IntakeNotice = Callable[..., "dict | None"]
+
+intake_notices: Registry[IntakeNotice] = Registry("intake notices")
+
+
+def intake_notices_for(customer) -> dict[str, dict]:
+    """{key: notice} of every registered intake notice with something to say about `customer`
+    (each costs at most one query; none when there is no customer)."""
+    if customer is None:
+        return {}
+    return {key: result for key, notice in intake_notices.items() if (result := notice(customer)) is not None}
+
+
+outboxes: Registry = Registry("outboxes")
