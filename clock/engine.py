@@ -41,7 +41,9 @@ def _aware(value) -> datetime | None:
 
 
 def desired_rows(lc: Lifecycle, obj, *, now: datetime) -> list[dict]:
-    """The current deadline rows of `obj` as its columns and its lifecycle say (no query)."""
+    """The current deadline rows of `obj` as its columns and its lifecycle (its kind's variant,
+    `Lifecycle.of`) say (no query)."""
+    lc = lc.of(obj)
     runs = set(lc.running_for(obj))
     rows = []
     for d in lc.deadlines:
@@ -202,7 +204,8 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
     from django.apps import apps
 
     model = apps.get_model(lc.model_label)
-    qs = queryset if queryset is not None else model._default_manager.all()
+    # every row of the table (a model whose default manager shows one kind has an unfiltered base manager)
+    qs = queryset if queryset is not None else model._base_manager.all()
     now = now or timezone.now()
     meta = Deadline._meta
     qn = connection.ops.quote_name
@@ -250,7 +253,7 @@ def backfill(lc: Lifecycle, queryset: models.QuerySet | None = None, *, now: dat
             # earlier cycles of the objects stop running
             Deadline.objects.filter(subject_type=lc.subject_type, kind=d.kind, running=True,
                                     subject_id__in=qs.filter(**{f"{lc.cycle_field}__gt": 0}).values("pk"),
-                                    cycle__lt=Subquery(model._default_manager.filter(pk=OuterRef("subject_id"))
+                                    cycle__lt=Subquery(model._base_manager.filter(pk=OuterRef("subject_id"))
                                                        .values(lc.cycle_field)[:1])).update(running=False)
     _backfill_provisional(lc, model, qs)
     return written
@@ -267,7 +270,7 @@ def _backfill_provisional(lc: Lifecycle, model, qs) -> None:
                                                                                    "provisional"))
     if not rows:
         return
-    objs = model._default_manager.in_bulk({r[1] for r in rows})
+    objs = model._base_manager.in_bulk({r[1] for r in rows})
     flip = {True: [], False: []}
     for pk, subject_id, kind, provisional in rows:
         obj = objs.get(subject_id)

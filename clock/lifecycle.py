@@ -18,7 +18,7 @@ statuses it runs in. Nothing in here imports an app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import Case, CharField, DateTimeField, F, Q, Value, When
@@ -94,15 +94,79 @@ class Lifecycle:
     severe_at_once: Callable[[object], bool] = lambda obj: False
     # kind -> (policy name, target) as SQL expressions over the subject (clock.engine.backfill)
     policy_sql: Callable | None = None
+    # Variants (`restrict`): kinds of the same subject (one table, one set of deadline rows) whose
+    # lifecycle is a subset of this one; `variant_field` names the column that says which applies.
+    variant_field: str | None = None
+    variant: str = ""
     _by_status: dict[str, Status] = field(init=False, repr=False)
     _by_kind: dict[str, Deadline] = field(init=False, repr=False)
+    _variants: dict[str, Lifecycle] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self):
         self._by_status = {s.name: s for s in self.statuses}
         self._by_kind = {d.kind: d for d in self.deadlines}
+        self._variants = {}
         for s in self.statuses:
             unknown = set(s.runs) - set(self._by_kind) | set(s.actions) - set(self.roles)
             assert not unknown, f"{self.subject_type}.{s.name} names undeclared {unknown}"
+
+    @property
+    def name(self) -> str:
+        """`complaint`, or `complaint:report` for a variant (test ids, messages)."""
+        return f"{self.subject_type}:{self.variant}" if self.variant else self.subject_type
+
+    # --- variants of one subject -----------------------------------------------------------------
+
+    def restrict(self, variant: str, *, deadlines: Iterable[str], drop_actions: Iterable[str] = (),
+                 drop_statuses: Iterable[str] = (), also: dict[str, Iterable[str]] | None = None,
+                 leads_to: dict[str, str] | None = None) -> Lifecycle:
+        """A variant of this lifecycle for one kind of the same subject (the kinds of 95598 order:
+        one table, one set of deadline rows, one sweep): a subset of its deadlines and actions.
+
+        `deadlines`: the kinds kept (the others are removed from every status's `runs`);
+        `drop_actions`: actions removed (from the roles and every status); `drop_statuses`:
+        statuses the variant never reaches; `also`: {status: actions} declared actions a status
+        allows in this variant besides its own (a kind without a first contact resolves from
+        `received`); `leads_to`: where an action leads instead (a kind without a callback closes
+        at the reply). The statuses that run a kept deadline stay those of this lifecycle, so the
+        subject table's "running" indexes serve every variant. Registered as `self.variants()`;
+        `of(obj)` picks it by `variant_field`."""
+        assert self.variant_field, f"{self.subject_type} declares no variant_field"
+        kept = [d for d in self.deadlines if d.kind in set(deadlines)]
+        assert {d.kind for d in kept} == set(deadlines), f"{variant}: undeclared deadlines {set(deadlines)}"
+        dropped_actions, dropped_statuses, also = set(drop_actions), set(drop_statuses), also or {}
+        assert not set(also) - set(self._by_status), f"{variant}: undeclared statuses {set(also)}"
+        added = {a for actions in also.values() for a in actions}
+        assert not added - set(self.roles), f"{variant}: undeclared actions {added - set(self.roles)}"
+        kinds = {d.kind for d in kept}
+        statuses = []
+        for s in self.statuses:
+            if s.name in dropped_statuses:
+                continue
+            actions = [a for a in s.actions if a not in dropped_actions]
+            actions += [a for a in also.get(s.name, ()) if a not in actions and a not in dropped_actions]
+            statuses.append(replace(s, actions=tuple(actions), runs=tuple(k for k in s.runs if k in kinds)))
+        reachable = {s.name for s in statuses}
+        flows = {a: to for a, to in {**self.leads_to, **(leads_to or {})}.items()
+                 if a not in dropped_actions and to in reachable}
+        restricted = replace(self, statuses=tuple(statuses), deadlines=tuple(kept), variant=variant,
+                             roles={a: r for a, r in self.roles.items() if a not in dropped_actions},
+                             leads_to=flows)
+        for s in restricted.statuses:
+            for k in s.runs:
+                assert restricted.running_in(k) == self.running_in(k), (
+                    f"{variant}: {k} must run in the same statuses as in {self.subject_type} (its indexes)")
+        self._variants[variant] = restricted
+        return restricted
+
+    def variants(self) -> list[Lifecycle]:
+        return list(self._variants.values())
+
+    def of(self, obj) -> Lifecycle:
+        """The lifecycle of this object: its variant (by `variant_field`), else this one."""
+        if not self.variant_field or not self._variants:
+            return self
+        return self._variants.get(getattr(obj, self.variant_field, None) or "", self)
 
     # --- statuses and actions ------------------------------------------------------------------
 
@@ -326,7 +390,13 @@ def register(lifecycle: Lifecycle) -> Lifecycle:
 
 
 def lifecycles() -> list[Lifecycle]:
+    """The registered lifecycles, one per subject type (the sweep's scope)."""
     return list(_LIFECYCLES.values())
+
+
+def all_lifecycles() -> list[Lifecycle]:
+    """Every registered lifecycle and each of its variants (the per-kind declarations)."""
+    return [v for lc in _LIFECYCLES.values() for v in (lc, *lc.variants())]
 
 
 def lifecycle(subject_type: str) -> Lifecycle:

@@ -22,10 +22,10 @@ class ComplaintCategoryAdmin(admin.ModelAdmin):
 class SlaPolicyAdmin(admin.ModelAdmin):
     """Model.clean refuses a resolve target above the regulation's 10-working-day ceiling."""
 
-    list_display = ["name", "active", "severity", "grade", "channel", "priority", "ack_amount", "ack_unit",
-                    "resolve_amount", "resolve_unit", "callback_amount", "callback_unit", "assign_minutes",
-                    "warning_fraction"]
-    list_filter = ["active", "severity", "grade", "channel"]
+    list_display = ["name", "active", "kind", "service_type", "severity", "grade", "channel", "priority",
+                    "ack_amount", "ack_unit", "resolve_amount", "resolve_unit", "callback_amount", "callback_unit",
+                    "assign_minutes", "warning_fraction"]
+    list_filter = ["active", "kind", "service_type", "severity", "grade", "channel"]
 
 
 class EventInline(admin.TabularInline):

@@ -103,8 +103,8 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
     if not changed:
         return result
     first, last = _end(changed[0]).replace(hour=0, minute=0, second=0), _end(changed[-1])
-    # open complaints whose clock started before the last changed day and ends after the first
-    candidates = list(Complaint.objects.select_for_update().filter(status__in=OPEN_STATUSES, received_at__lte=last)
+    # open orders of every kind whose clock started before the last changed day and ends after the first
+    candidates = list(Complaint.all_kinds.select_for_update().filter(status__in=OPEN_STATUSES, received_at__lte=last)
                       .filter(Q(ack_due_at__gte=first) | Q(resolve_due_at__gte=first) | Q(callback_due_at__gte=first)))
     if not candidates:
         return result
@@ -151,7 +151,7 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
                     "dedupe_key": f"complaint:{c.pk}:calendar:{year}:{c.version}", "link": f"/complaints/{c.number}/",
                     "subject": _("Complaint %(number)s: the official %(year)s calendar moved a deadline earlier") % {
                         "number": c.number, "year": year}})
-    Complaint.objects.bulk_update(changed_rows, ["ack_due_at", "ack_warn_at", "resolve_due_at", "resolve_warn_at",
+    Complaint.all_kinds.bulk_update(changed_rows, ["ack_due_at", "ack_warn_at", "resolve_due_at", "resolve_warn_at",
                                                  "callback_due_at", "callback_warn_at", "version"])
     write_events(ComplaintEvent, events)
     # the deadline rows: moved ones with a line of history each, and every candidate's

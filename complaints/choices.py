@@ -11,11 +11,47 @@ class ComplaintChannel(models.TextChoices):
     WEB = "web", _("Web")
     WECHAT = "wechat", _("WeChat")
     FORWARDED = "forwarded", _("Forwarded from a higher authority (越级)")
+    HOTLINE_12398 = "hotline_12398", _("12398 energy regulator hotline")
+    HOTLINE_12345 = "hotline_12345", _("12345 government service hotline")
+
+
+# Orders from a higher authority (越级, SPEC §4): the leadership group is told at intake and a
+# breach is severe at once.
+HIGHER_AUTHORITY = (ComplaintChannel.FORWARDED, ComplaintChannel.HOTLINE_12398, ComplaintChannel.HOTLINE_12345)
 
 
 class ComplaintSeverity(models.TextChoices):
     NORMAL = "normal", _("Normal")
+    SIGNIFICANT = "significant", _("Significant")
     MAJOR = "major", _("Major")
+    SPECIAL = "special", _("Special")
+
+
+# A breach of these is severe at once (SPEC §4, §11).
+SEVERE_AT_ONCE_SEVERITIES = (ComplaintSeverity.MAJOR, ComplaintSeverity.SPECIAL)
+
+
+class OrderKind(models.TextChoices):
+    """The kinds of 95598 order (SPEC §11); declared in complaints/kinds.py."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    OPINION = "opinion", _("Opinion")
+    SUGGESTION = "suggestion", _("Suggestion")
+    ENQUIRY = "enquiry", _("Enquiry")
+    PRAISE = "praise", _("Praise")
+    SERVICE = "service", _("Service request")
+    REPAIR = "repair", _("Fault repair")
+
+
+class ServiceType(models.TextChoices):
+    """Sub-types of a service request (服务申请, SPEC §7, §11)."""
+
+    RECONNECTION = "reconnection", _("Reconnection after arrears paid")
+    APPLIANCE_DAMAGE = "appliance_damage", _("Appliance damage")
+    METER_FAULT = "meter_fault", _("Meter fault")
+    READING_ANOMALY = "reading_anomaly", _("Meter-reading anomaly")
+    OTHER = "other", _("Other request")
 
 
 class ComplaintStatus(models.TextChoices):
@@ -88,6 +124,8 @@ class ComplaintAction(models.TextChoices):
     # 首问负责制: a handler of the station takes an unassigned order from the station's queue
     TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")
+    RETURN = "return", _("Return to the service center")
+    TERMINATE = "terminate", _("Terminate the service")
 
 
 class EventKind(models.TextChoices):
@@ -112,6 +150,10 @@ class EventKind(models.TextChoices):
     TAKEN = "taken", _("Taken from the station queue (首问负责制)")
     CLOSED = "closed", _("Closed")
     MARKED_TYPICAL = "marked_typical", _("Marked as a typical case")
+    ANSWERED = "answered", _("Answered")
+    REPAIRED = "repaired", _("Repaired (work order completed)")
+    RETURNED = "returned", _("Returned by the station (退单)")
+    TERMINATED = "terminated", _("Service terminated (服务终止)")
 
 
 class AckHow(models.TextChoices):

@@ -12,8 +12,8 @@ from django.db.models import Q
 
 from clock.lifecycle import Deadline, Lifecycle, Status, policy_from_targets, register
 
+from .choices import HIGHER_AUTHORITY, SEVERE_AT_ONCE_SEVERITIES
 from .choices import ComplaintAction as A
-from .choices import ComplaintChannel, ComplaintSeverity
 from .choices import ComplaintStatus as S
 
 COUNTER, HANDLER, MANAGER = "counter", "handler", "manager"
@@ -70,9 +70,12 @@ COMPLAINT = register(Lifecycle(
     policy_sql=policy_from_targets("sla_targets"),
     provisional_of=lambda c, kind: _provisional(c, kind),
     provisional_after=lambda: _provisional_after(),
-    # a breach of a major or forwarded complaint is severe at once (SPEC §4)
-    severe_at_once_q=Q(severity=ComplaintSeverity.MAJOR) | Q(channel=ComplaintChannel.FORWARDED),
-    severe_at_once=lambda c: c.severity == ComplaintSeverity.MAJOR or c.channel == ComplaintChannel.FORWARDED,
+    # a breach of a major or special complaint, or of an order from a higher authority (越级:
+    # forwarded, 12398, 12345), is severe at once (SPEC §4, §11)
+    severe_at_once_q=Q(severity__in=SEVERE_AT_ONCE_SEVERITIES) | Q(channel__in=HIGHER_AUTHORITY),
+    severe_at_once=lambda c: c.severity in SEVERE_AT_ONCE_SEVERITIES or c.channel in HIGHER_AUTHORITY,
+    # the kinds of 95598 order (complaints/kinds.py) are variants of this declaration
+    variant_field="kind",
 ))
 
 

@@ -27,9 +27,12 @@ from .choices import (
     DeadlineUnit,
     EscalationLevel,
     ExtensionStatus,
+    OrderKind,
     Satisfaction,
+    ServiceType,
     SubjectType,
 )
+from .kinds import KINDS  # noqa: F401  (registers the kinds' lifecycles with the engine)
 from .lifecycle import COMPLAINT
 
 OPEN = COMPLAINT.open_statuses
@@ -61,27 +64,33 @@ class ComplaintCategory(TimeStamped):
 
 
 class SlaPolicy(TimeStamped):
-    """Targets for acknowledge / resolve / callback, matched on (severity, grade, channel).
+    """Targets for acknowledge / resolve / callback, matched on (kind, service type, severity,
+    grade, channel).
 
-    A blank match field means "any"; the most specific active policy wins (see sla.py).
+    A blank match field means "any"; the most specific active policy wins (see sla.py). A target
+    left empty: orders of this policy have no such deadline (an enquiry has no first contact);
+    a kind that declares the deadline (complaints/kinds.py) needs a policy that sets it.
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     active = models.BooleanField(_("active"), default=True)
-    severity = models.CharField(_("severity"), max_length=10, choices=ComplaintSeverity.choices, blank=True,
+    kind = models.CharField(_("kind of order"), max_length=20, choices=OrderKind.choices, blank=True, default="")
+    service_type = models.CharField(_("service request type"), max_length=20, choices=ServiceType.choices,
+                                    blank=True, default="")
+    severity = models.CharField(_("severity"), max_length=12, choices=ComplaintSeverity.choices, blank=True,
                                 default="")
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices, blank=True,
                                default="")
     priority = models.IntegerField(_("priority among equally specific policies"), default=0)
-    ack_amount = models.PositiveIntegerField(_("acknowledge within"))
+    ack_amount = models.PositiveIntegerField(_("acknowledge within"), null=True, blank=True)
     ack_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.HOURS)
-    resolve_amount = models.PositiveIntegerField(_("resolve within"))
+    resolve_amount = models.PositiveIntegerField(_("resolve within"), null=True, blank=True)
     resolve_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
                                     default=DeadlineUnit.WORKDAYS)
     # 派单: a handler has the order within this many calendar minutes of receipt (SPEC §4)
     assign_minutes = models.PositiveIntegerField(_("assign within (minutes)"), default=20)
-    callback_amount = models.PositiveIntegerField(_("call back within"))
+    callback_amount = models.PositiveIntegerField(_("call back within"), null=True, blank=True)
     callback_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
                                      default=DeadlineUnit.WORKDAYS)
     warning_fraction = models.DecimalField(_("warning fraction"), max_digits=3, decimal_places=2, default=0.75)
@@ -109,22 +118,40 @@ class SlaPolicy(TimeStamped):
                 "a complaint: that is the regulation's ceiling (《供电监管办法》).") % {
                     "workdays": MAX_RESOLVE_WORKDAYS, "hours": MAX_RESOLVE_HOURS}})
 
-    def targets(self) -> dict:
-        """The targets a complaint records at intake (later edits of the policy move nothing)."""
-        return {
-            "policy": self.name,
-            "ack": [self.ack_amount, self.ack_unit],
-            "resolve": [self.resolve_amount, self.resolve_unit],
-            "callback": [self.callback_amount, self.callback_unit],
-            "assign": [self.assign_minutes, "minutes"],
-            "warning_fraction": str(self.warning_fraction),
-        }
+    def targets(self, kinds=("ack", "resolve", "callback", "assign")) -> dict:
+        """The targets an order records at intake (later edits of the policy move nothing): those
+        of the deadline kinds given (its kind's) that the policy sets."""
+        amounts = {"ack": [self.ack_amount, self.ack_unit], "resolve": [self.resolve_amount, self.resolve_unit],
+                   "callback": [self.callback_amount, self.callback_unit], "assign": [self.assign_minutes, "minutes"]}
+        return {"policy": self.name,
+                **{k: amounts[k] for k in ("ack", "resolve", "callback", "assign")
+                   if k in kinds and amounts[k][0] is not None},
+                "warning_fraction": str(self.warning_fraction)}
+
+
+class ComplaintManager(models.Manager):
+    """`Complaint.objects`: complaints only (the `complaint` kind): /complaints/ and
+    /api/v1/complaints/ are what they were. `Complaint.all_kinds` (the base manager) and
+    `tickets.Ticket.objects` see every kind."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=OrderKind.COMPLAINT)
 
 
 class Complaint(TimeStamped):
-    """A complaint (投诉工单) from receipt to close."""
+    """An order (工单) of any 95598 kind from receipt to close; `kind` says which (SPEC §11, the
+    kinds declared in complaints/kinds.py). The `complaint` kind is the complaint (投诉工单)."""
 
     number = models.CharField(_("number"), max_length=20)  # unique: Meta.constraints
+    kind = models.CharField(_("kind"), max_length=20, choices=OrderKind.choices, default=OrderKind.COMPLAINT)
+    # a service request's sub-type (服务申请), blank for other kinds
+    service_type = models.CharField(_("service request type"), max_length=20, choices=ServiceType.choices,
+                                    blank=True, default="")
+    # an enquiry's answer (咨询), given on the spot or later
+    answer = models.TextField(_("answer"), blank=True, default="")
+    # a repair call: is the fault inside the customer's own installation? (then guidance by phone)
+    inside_installation = models.BooleanField(_("fault inside the customer's installation"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="complaints",
@@ -132,9 +159,10 @@ class Complaint(TimeStamped):
     complainant_name = models.CharField(_("complainant name"), max_length=100, blank=True, default="")
     complainant_phone = models.CharField(_("complainant phone"), max_length=20, blank=True, default="")
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    category = models.ForeignKey(ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="complaints", db_index=False)  # led by complaints_c_category
-    severity = models.CharField(_("severity"), max_length=10, choices=ComplaintSeverity.choices,
+    # required for complaints only (complaints_complaint_category_required)
+    category = models.ForeignKey(ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="complaints", db_index=False)  # led by complaints_c_category
+    severity = models.CharField(_("severity"), max_length=12, choices=ComplaintSeverity.choices,
                                 default=ComplaintSeverity.NORMAL)
     description = models.TextField(_("description"), max_length=5000)
     received_at = models.DateTimeField(_("received at"))
@@ -199,10 +227,15 @@ class Complaint(TimeStamped):
     typical = models.BooleanField(_("typical case (for reports)"), default=False)
     version = models.PositiveIntegerField(default=1)
 
+    objects = ComplaintManager()
+    all_kinds = models.Manager()
+
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        # related lookups (an event's order, an escalation's), the engine and the sweep see every kind
+        base_manager_name = "all_kinds"
         constraints = [
             # a constraint rather than unique=True: the same unique index, without the extra
             # LIKE-pattern index PostgreSQL would get (numbers are looked up whole)
@@ -213,10 +246,18 @@ class Complaint(TimeStamped):
                                    name="complaints_complaint_channel_valid"),
             models.CheckConstraint(condition=Q(severity__in=ComplaintSeverity.values),
                                    name="complaints_complaint_severity_valid"),
+            models.CheckConstraint(condition=Q(kind__in=OrderKind.values), name="complaints_complaint_kind_valid"),
+            models.CheckConstraint(condition=Q(service_type__in=["", *ServiceType.values]),
+                                   name="complaints_complaint_service_type_valid"),
+            # a complaint is classified (the 4-class / 17-item taxonomy); other kinds may be
+            models.CheckConstraint(condition=~Q(kind=OrderKind.COMPLAINT) | Q(category__isnull=False),
+                                   name="complaints_complaint_category_required"),
         ]
         indexes = [
             # list default ordering and received_after/received_before filters
             models.Index(fields=["-received_at", "-id"], name="complaints_c_received"),
+            # every list of one kind (Complaint.objects: kind = complaint; the tickets' kind filter)
+            models.Index(fields=["kind", "-received_at", "-id"], name="complaints_c_kind"),
             # list filter status + station (the most common page: "my station's open ones")
             models.Index(fields=["station", "status", "-received_at"], name="complaints_c_station_status"),
             models.Index(fields=["category", "-received_at"], name="complaints_c_category"),

@@ -33,6 +33,7 @@ from servicecenter.lib import deadlines
 from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations, user_roles
 
 from .choices import (
+    HIGHER_AUTHORITY,
     AckHow,
     ComplaintAction,
     ComplaintChannel,
@@ -42,10 +43,13 @@ from .choices import (
     EscalationLevel,
     EventKind,
     ExtensionStatus,
+    OrderKind,
     Satisfaction,
+    ServiceType,
     SubjectType,
 )
-from .lifecycle import ACTION_ROLES, ALLOWED_ACTIONS, COMPLAINT
+from .kinds import KINDS, kind_of, lifecycle_of
+from .lifecycle import ACTION_ROLES
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
 from .reference import get_policies
 from .selectors import REPEAT_WARNING_AT, repeat_window
@@ -77,12 +81,18 @@ def _event(complaint: Complaint, *, kind: str, by, at: datetime, note: str = "",
     return record_event(ComplaintEvent, complaint=complaint, at=at, by=by, kind=kind, note=note, data=data)
 
 
+def _allowed(complaint: Complaint) -> list[str]:
+    """The actions the order's status allows, as its kind's lifecycle declares them."""
+    return lifecycle_of(complaint).allowed(complaint.status)
+
+
 def allowed_actions(complaint: Complaint, user=None) -> list[str]:
     """Actions the complaint's status allows; with a user, only those their role may take."""
-    actions = list(ALLOWED_ACTIONS.get(complaint.status, []))
+    lc = lifecycle_of(complaint)
+    actions = lc.allowed(complaint.status)
     if user is not None:
         roles = user_roles(user)
-        actions = [a for a in actions if ACTION_ROLES[a] & roles]
+        actions = [a for a in actions if lc.roles[a] & roles]
         if A.CALLBACK in actions and complaint.resolved_by_id == user.pk:
             actions.remove(A.CALLBACK)
     if A.TAKE in actions and complaint.handler_id is not None:
@@ -92,13 +102,14 @@ def allowed_actions(complaint: Complaint, user=None) -> list[str]:
 
 def _lock(complaint: Complaint, action: str, by) -> Complaint:
     """Lock the row, then check the state and the role."""
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if action not in ALLOWED_ACTIONS.get(locked.status, []):
+    locked = Complaint.all_kinds.select_for_update().get(pk=complaint.pk)
+    lc = lifecycle_of(locked)
+    if action not in lc.allowed(locked.status):
         raise InvalidTransition(
             _("A complaint in status “%(status)s” cannot be %(action)s.") % {
                 "status": locked.get_status_display(), "action": A(action).label},
-            status=locked.status, allowed=ALLOWED_ACTIONS.get(locked.status, []))
-    if not (ACTION_ROLES[action] & user_roles(by)):
+            status=locked.status, allowed=lc.allowed(locked.status))
+    if not (lc.roles[action] & user_roles(by)):
         raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A(action).label})
     return locked
 
@@ -126,6 +137,8 @@ def _clock(complaint: Complaint, **kwargs) -> None:
 
 
 def _link(complaint: Complaint) -> str:
+    if complaint.kind != OrderKind.COMPLAINT:
+        return f"/tickets/{complaint.number}/"
     return f"/complaints/{complaint.number}/"
 
 
@@ -136,34 +149,60 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
                      complainant_phone: str = "", anonymous: bool = False,
                      severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None,
                      station=None, acknowledge_now: bool = False, ack_note: str = "") -> Complaint:
-    """Register a complaint: number, policy and deadlines, repeat detection, notifications.
+    """Register a complaint (the `complaint` kind of `order_intake`)."""
+    return order_intake(by=by, kind=OrderKind.COMPLAINT, channel=channel, category=category, description=description,
+                        customer=customer, complainant_name=complainant_name, complainant_phone=complainant_phone,
+                        anonymous=anonymous, severity=severity, received_at=received_at, station=station,
+                        acknowledge_now=acknowledge_now, ack_note=ack_note)
+
+
+def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, description: str, category=None,
+                 customer=None, complainant_name: str = "", complainant_phone: str = "", anonymous: bool = False,
+                 severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None, station=None,
+                 acknowledge_now: bool = False, ack_note: str = "", service_type: str = "", address: str = "",
+                 inside_installation: bool | None = None, answer: str = "", after_insert=None) -> Complaint:
+    """Register an order of any kind (SPEC §11): number, policy and deadlines of its kind, repeat
+    detection (complaints), notifications.
 
     Everything is checked and read before the number is drawn (the input, the station, the
     complainant, the policy and its deadlines, the earlier complaints, the recipients); the
     number comes from its own short transaction (`next_number` outside ours), so a failure after
-    it leaves a gap in the day's numbers; the complaint, its events and its notifications are
-    written in one transaction.
+    it leaves a gap in the day's numbers; the order, its events and its notifications are
+    written in one transaction. An enquiry with an `answer` was answered on the spot: it is
+    closed at intake with the answer on its timeline. `after_insert(order)` runs inside that
+    transaction (tickets: a repair call's work order), so a failure there writes nothing.
     """
     now = timezone.now()
     description = (description or "").strip()
+    decl = _intake_kind(kind)
     received_at = _intake_checked(channel=channel, severity=severity, category=category, description=description,
-                                  received_at=received_at, now=now)
+                                  received_at=received_at, now=now, kind=decl)
+    service_type, address, answer = _intake_kind_fields(decl, service_type=service_type, address=address,
+                                                        answer=answer, customer=customer)
     station_id, station = _intake_station(by=by, customer=customer, station=station)
     complainant_name, complainant_phone = _intake_complainant(
         customer=customer, anonymous=anonymous, name=(complainant_name or "").strip(),
-        phone=(complainant_phone or "").strip())
+        phone=(complainant_phone or "").strip(), kind=decl)
     grade = customer.grade if customer is not None else "C"
-    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
-    if policy is None:
-        raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
-    targets_and_deadlines = _intake_deadlines(policy, received_at)
-    earlier = _earlier_complaints(customer=customer, phone=complainant_phone, received_at=received_at)
+    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel, kind=decl.code,
+                         service_type=service_type)
+    missing = policy is None or [k for k in decl.deadlines if k != "assign" and not policy.targets(decl.deadlines)
+                                 .get(k)]
+    if missing:
+        raise ValidationFailed("severity" if decl.code == OrderKind.COMPLAINT else "kind",
+                               _("No active SLA policy matches this order; ask an administrator."))
+    targets_and_deadlines = _intake_deadlines(policy, received_at, kinds=decl.deadlines)
+    earlier = (_earlier_complaints(customer=customer, phone=complainant_phone, received_at=received_at)
+               if decl.code == OrderKind.COMPLAINT else [])
+    acknowledge_now = acknowledge_now and "ack" in decl.deadlines
     if acknowledge_now and not (ACTION_ROLES[A.ACKNOWLEDGE] & user_roles(by)):
         raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": A.ACKNOWLEDGE.label})
+    answered = bool(answer) and decl.code == OrderKind.ENQUIRY
 
-    number = next_number(prefix="TS", day=timezone.localdate(now))  # its own transaction: see the docstring
+    number = next_number(prefix=decl.prefix, day=timezone.localdate(now))  # its own transaction: see the docstring
     complaint = Complaint(
-        number=number,
+        number=number, kind=decl.code, service_type=service_type, address=address,
+        inside_installation=inside_installation if decl.code == OrderKind.REPAIR else None,
         channel=channel, customer=customer, complainant_name=complainant_name,
         complainant_phone=complainant_phone, anonymous=anonymous, category=category, severity=severity,
         description=description, received_at=received_at, station_id=station_id, received_by=by,
@@ -171,27 +210,59 @@ def complaint_intake(*, by, channel: str, category, description: str, customer=N
         grade_at_intake=grade, repeat_of=earlier[0] if earlier else None,
         **targets_and_deadlines,
     )
+    if answered:  # answered on the spot: the reply is the answer, closed at intake
+        complaint.answer = complaint.resolution = answer
+        complaint.status, complaint.resolved_at, complaint.closed_at, complaint.resolved_by = (
+            S.CLOSED, now, now, by)
     if getattr(station, "pk", None) == station_id:
         complaint.station = station  # already loaded: the receipt and the answer need it
     # recipients read before the transaction (which then holds no more than its own new rows)
     repeats = len(earlier) + 1
     told = {"managers": recipients.managers() if repeats >= REPEAT_WARNING_AT else [],
-            "leaders": recipients.leadership() if channel == ComplaintChannel.FORWARDED else [],
+            "leaders": recipients.leadership() if channel in HIGHER_AUTHORITY else [],
             "account_manager": recipients.account_manager(customer)}
     with transaction.atomic():
         complaint.save(force_insert=True)
         # the events (in timeline order) and the deadline rows: one INSERT on PostgreSQL
         clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, now=now,
                         also=_intake_events(complaint, earlier, by=by, now=now,
-                                            acknowledged=acknowledge_now, ack_note=ack_note))
+                                            acknowledged=acknowledge_now, ack_note=ack_note, answered=answered))
+        if after_insert is not None:
+            after_insert(complaint)
         # one INSERT for every recipient (none without); delivery after commit
         notify_many(_intake_messages(complaint, repeats=repeats, **told), now=now)
     return complaint
 
 
-def _intake_checked(*, channel, severity, category, description, received_at, now) -> datetime:
-    """The input on its own: text, channel, severity, category; the time of receipt (a counter
-    complaint is received now; another never in the future)."""
+def _intake_kind(kind: str):
+    if kind not in KINDS:
+        raise ValidationFailed("kind", _("Unknown kind of order."))
+    return KINDS[kind]
+
+
+def _intake_kind_fields(decl, *, service_type: str, address: str, answer: str, customer) -> tuple[str, str, str]:
+    """(service type, address, answer) as the kind needs them (complaints/kinds.py `required`):
+    a service request names its sub-type; a repair call its address (the customer's by default)."""
+    service_type = (service_type or "").strip()
+    if decl.code != OrderKind.SERVICE:
+        service_type = ""
+    elif service_type not in ServiceType.values:
+        raise ValidationFailed("service_type", _("Choose the type of service request."))
+    address = (address or "").strip()
+    if decl.code == OrderKind.REPAIR and not address and customer is not None:
+        address = customer.address
+    if "address" in decl.required and not address:
+        raise ValidationFailed("address", _("A repair call needs the address of the fault."))
+    answer = (answer or "").strip() if decl.code == OrderKind.ENQUIRY else ""
+    if len(answer) > MAX_DESCRIPTION:
+        raise ValidationFailed("answer", _("At most %(n)s characters.") % {"n": MAX_DESCRIPTION})
+    return service_type, address[:300], answer
+
+
+def _intake_checked(*, channel, severity, category, description, received_at, now, kind=None) -> datetime:
+    """The input on its own: text, channel, severity, category (a complaint's; another kind may
+    have one); the time of receipt (a counter complaint is received now; another never in the
+    future)."""
     if not description:
         raise ValidationFailed("description", _("Describe the complaint."))
     if len(description) > MAX_DESCRIPTION:
@@ -200,7 +271,9 @@ def _intake_checked(*, channel, severity, category, description, received_at, no
         raise ValidationFailed("channel", _("Unknown channel."))
     if severity not in ComplaintSeverity.values:
         raise ValidationFailed("severity", _("Unknown severity."))
-    if category is None or category.parent_id is None or not category.active:
+    needs_category = kind is None or "category" in kind.required
+    if (category is None and needs_category) or (
+            category is not None and (category.parent_id is None or not category.active)):
         raise ValidationFailed("category", _("Choose an active category item (not a class)."))
     if channel == ComplaintChannel.COUNTER or received_at is None:
         return now
@@ -228,11 +301,17 @@ def _intake_station(*, by, customer, station):
     return station_id, station
 
 
-def _intake_complainant(*, customer, anonymous: bool, name: str, phone: str) -> tuple[str, str]:
+def _intake_complainant(*, customer, anonymous: bool, name: str, phone: str, kind=None) -> tuple[str, str]:
     """(name, phone) of the complainant: a named one needs a phone for the callback (the
-    customer's contact and phone by default); an anonymous one has no name."""
+    customer's contact and phone by default); an anonymous one has no name. Kinds without a
+    callback need no phone."""
+    callback = kind is None or kind.has_callback
     if anonymous:
         name = ""
+    elif not callback:
+        if customer is not None:
+            name = name or customer.default_complainant
+            phone = phone or customer.phone
     else:
         if customer is not None:
             name = name or customer.default_complainant
@@ -250,19 +329,24 @@ def _intake_complainant(*, customer, anonymous: bool, name: str, phone: str) -> 
     return name, phone
 
 
-def _intake_deadlines(policy, received_at: datetime) -> dict:
-    """The policy's targets as the complaint records them, and its ack, resolve and assign deadlines."""
+def _intake_deadlines(policy, received_at: datetime, kinds=("ack", "resolve", "callback", "assign")) -> dict:
+    """The policy's targets as the order records them (those of its kind's deadlines), and its
+    ack, resolve and assign deadlines (the ones its kind has)."""
     cal = get_calendar()
     fraction = policy.warning_fraction
-    ack_due = deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal)
-    resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
-    assign_due = deadlines.add(received_at, policy.assign_minutes, deadlines.MINUTES, cal)
-    return {"sla_policy": policy, "sla_targets": policy.targets(), "warning_fraction": fraction,
-            "ack_due_at": ack_due, "resolve_due_at": resolve_due,
-            "ack_warn_at": deadlines.warning_at(received_at, ack_due, fraction),
-            "resolve_warn_at": deadlines.warning_at(received_at, resolve_due, fraction),
-            "assign_due_at": assign_due, "assign_warn_at": deadlines.warning_at(received_at, assign_due, fraction),
-            "resolve_started_at": received_at, "original_resolve_due_at": resolve_due}
+    out = {"sla_policy": policy, "sla_targets": policy.targets(kinds), "warning_fraction": fraction,
+           "resolve_started_at": received_at}
+    if "ack" in kinds:
+        ack_due = deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal)
+        out.update(ack_due_at=ack_due, ack_warn_at=deadlines.warning_at(received_at, ack_due, fraction))
+    if "resolve" in kinds:
+        resolve_due = deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal)
+        out.update(resolve_due_at=resolve_due, original_resolve_due_at=resolve_due,
+                   resolve_warn_at=deadlines.warning_at(received_at, resolve_due, fraction))
+    if "assign" in kinds:
+        assign_due = deadlines.add(received_at, policy.assign_minutes, deadlines.MINUTES, cal)
+        out.update(assign_due_at=assign_due, assign_warn_at=deadlines.warning_at(received_at, assign_due, fraction))
+    return out
 
 
 def _earlier_complaints(*, customer, phone: str, received_at: datetime) -> list[Complaint]:
@@ -282,8 +366,9 @@ def _earlier_complaints(*, customer, phone: str, received_at: datetime) -> list[
 
 
 def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime, acknowledged: bool,
-                   ack_note: str) -> list[ComplaintEvent]:
-    """The timeline of a new complaint: received; the repeat warning; acknowledged at intake."""
+                   ack_note: str, answered: bool = False) -> list[ComplaintEvent]:
+    """The timeline of a new order: received; the repeat warning; acknowledged at intake; an
+    enquiry answered on the spot: answered and closed."""
     events = [event(
         ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.RECEIVED, note=c.description[:200],
         data={"policy": c.sla_policy.name, "targets": c.sla_targets, "channel": c.channel,
@@ -302,14 +387,21 @@ def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime,
         events.append(event(
             ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.ACKNOWLEDGED, note=ack_note,
             data={"how": AckHow.AT_COUNTER, "met": True, "deadline": "ack_due_at"}))
+    if answered:
+        events.append(event(ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.ANSWERED, note=c.answer,
+                            data={"on_the_spot": True, "met": True, "deadline": "resolve_due_at"}))
+        events.append(event(ComplaintEvent, complaint=c, at=now, by=by, kind=EventKind.CLOSED,
+                            note=_("Answered on the spot.")))
     return events
 
 
 def _intake_messages(c: Complaint, *, repeats: int, managers: list[int], leaders: list[int],
                      account_manager: int | None) -> list[dict]:
-    """Who hears of a new complaint (core.recipients): the managers of a repeat warning, the
-    customer's account manager (whatever the grade), the leadership group of a forwarded one."""
+    """Who hears of a new order (core.recipients): the managers of a repeat warning, the
+    customer's account manager (whatever the grade and the kind), the leadership group of one from
+    a higher authority (forwarded, 12398, 12345)."""
     link, number = _link(c), c.number
+    complaint = c.kind == OrderKind.COMPLAINT
     messages = []
     with site_language():
         if managers:
@@ -318,12 +410,22 @@ def _intake_messages(c: Complaint, *, repeats: int, managers: list[int], leaders
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
                           "dedupe_key": f"complaint:{c.pk}:repeat"} for pk in managers]
         if account_manager:
-            subject = _("Your customer %(name)s complained: %(number)s") % {"name": c.customer.name, "number": number}
-            messages.append({"recipient_id": account_manager, "kind": "complaint.customer_complained",
+            if complaint:
+                subject = _("Your customer %(name)s complained: %(number)s") % {"name": c.customer.name,
+                                                                                 "number": number}
+            else:
+                subject = _("Your customer %(name)s filed an order (%(kind)s): %(number)s") % {
+                    "name": c.customer.name, "kind": c.get_kind_display(), "number": number}
+            messages.append({"recipient_id": account_manager,
+                             "kind": "complaint.customer_complained" if complaint else "order.customer_filed",
                              "dedupe_key": f"complaint:{c.pk}:intake", "urgent": True, "link": link,
                              "subject": subject})
         if leaders:
-            subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
+            if c.channel == ComplaintChannel.FORWARDED and complaint:
+                subject = _("Forwarded (越级) complaint received: %(number)s") % {"number": number}
+            else:
+                subject = _("Order from a higher authority (%(channel)s) received: %(number)s") % {
+                    "channel": c.get_channel_display(), "number": number}
             messages += [{"recipient_id": pk, "kind": "complaint.forwarded", "urgent": True, "subject": subject,
                           "link": link, "dedupe_key": f"complaint:{c.pk}:forwarded"} for pk in leaders]
     return messages
@@ -385,7 +487,8 @@ def complaint_resume(*, complaint: Complaint, by, note: str = "") -> Complaint:
     back_to = c.status_before_pause or S.ACKNOWLEDGED
     moved = {}
     # the deadlines that run again in the status the complaint returns to (its lifecycle's)
-    kinds = [k for k in COMPLAINT.running(back_to) if COMPLAINT.deadline(k).runs_for(c)]
+    lc = lifecycle_of(c)
+    kinds = [k for k in lc.running(back_to) if lc.deadline(k).runs_for(c)]
     shifted = [f for k in kinds for f in (f"{k}_due_at", f"{k}_warn_at")]
     moves = []
     cal = get_calendar()
@@ -474,7 +577,7 @@ def complaint_approve_extension(*, complaint: Complaint, by, approve: bool = Tru
     req = ExtensionRequest.objects.select_for_update().filter(complaint=c, status=ExtensionStatus.PENDING).first()
     if req is None:
         raise InvalidTransition(_("There is no extension request waiting for a decision."), status=c.status,
-                                allowed=[a for a in ALLOWED_ACTIONS[c.status] if a != A.APPROVE_EXTENSION])
+                                allowed=[a for a in _allowed(c) if a != A.APPROVE_EXTENSION])
     now = timezone.now()
     req.decided_by, req.decided_at, req.decision_note = by, now, note
     if approve:
@@ -504,28 +607,51 @@ def complaint_approve_extension(*, complaint: Complaint, by, approve: bool = Tru
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, by, resolution: str, verified: bool | None,
-                      utility_responsible: bool | None) -> Complaint:
-    """The reply was given: record it; the callback deadline starts."""
+def complaint_resolve(*, complaint: Complaint, by, resolution: str, verified: bool | None = None,
+                      utility_responsible: bool | None = None) -> Complaint:
+    """The reply was given: record it; the callback deadline starts (a kind without a callback,
+    complaints/kinds.py, closes here; an enquiry's reply is its answer)."""
     c = _lock(complaint, A.RESOLVE, by)
+    decl = kind_of(c)
     if not (resolution or "").strip():
         raise ValidationFailed("resolution", _("Write the reply given to the complainant."))
-    if verified is None:
+    if decl.verdict and verified is None:
         raise ValidationFailed("verified", _("Say whether the complaint was verified (属实)."))
-    if utility_responsible is None:
+    if decl.verdict and utility_responsible is None:
         raise ValidationFailed("utility_responsible", _("Say whether the utility was responsible."))
     now = timezone.now()
-    c.status, c.resolved_at, c.resolved_by = S.RESOLVED, now, by
-    c.resolution, c.verified, c.utility_responsible = resolution.strip(), verified, utility_responsible
-    c.resolve_breached = c.resolve_breached or (c.resolve_due_at is not None and now > c.resolve_due_at)
-    c.callback_due_at, c.callback_warn_at = _due(c, "callback", now)
-    _save(c, ["status", "resolved_at", "resolved_by", "resolution", "verified", "utility_responsible",
-              "resolve_breached", "callback_due_at", "callback_warn_at"])
-    _clock(c, now=now)
-    _event(c, kind=EventKind.RESOLVED, by=by, at=now, note=c.resolution, verified=verified,
-           utility_responsible=utility_responsible, met=not c.resolve_breached, deadline="resolve_due_at",
-           deadlines={"callback_due_at": [None, _iso(c.callback_due_at)]})
+    _reply(c, by=by, now=now, resolution=resolution.strip(), verified=verified,
+           utility_responsible=utility_responsible)
     return c
+
+
+def _reply(c: Complaint, *, by, now: datetime, resolution: str, verified: bool | None = None,
+           utility_responsible: bool | None = None, event_kind: str = EventKind.RESOLVED, **data) -> None:
+    """Record the reply (resolve, or a repair's completed work order): the status the kind's
+    lifecycle leads to (resolved with its callback deadline, or closed), the event."""
+    lc = lifecycle_of(c)
+    c.status, c.resolved_at, c.resolved_by = lc.leads_to.get(A.RESOLVE, S.RESOLVED), now, by
+    c.resolution, c.verified, c.utility_responsible = resolution, verified, utility_responsible
+    if c.kind == OrderKind.ENQUIRY:
+        c.answer = resolution
+    c.resolve_breached = c.resolve_breached or (c.resolve_due_at is not None and now > c.resolve_due_at)
+    fields = ["status", "resolved_at", "resolved_by", "resolution", "verified", "utility_responsible",
+              "resolve_breached", "answer"]
+    moved = {}
+    if c.status == S.RESOLVED and "callback" in lc.kinds:
+        c.callback_due_at, c.callback_warn_at = _due(c, "callback", now)
+        fields += ["callback_due_at", "callback_warn_at"]
+        moved = {"callback_due_at": [None, _iso(c.callback_due_at)]}
+    if c.status == S.CLOSED:
+        c.closed_at = now
+        fields.append("closed_at")
+    _save(c, fields)
+    _clock(c, now=now)
+    _event(c, kind=event_kind, by=by, at=now, note=c.resolution, verified=verified,
+           utility_responsible=utility_responsible, met=not c.resolve_breached, deadline="resolve_due_at",
+           deadlines=moved, **data)
+    if c.status == S.CLOSED:
+        _event(c, kind=EventKind.CLOSED, by=by, at=now, note=_("Closed with the reply (no callback)."))
 
 
 def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) -> None:
@@ -534,7 +660,8 @@ def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) ->
     c.status = S.ACKNOWLEDGED
     c.reopen_count += 1
     c.resolve_started_at = now
-    c.resolve_due_at, c.resolve_warn_at = _due(c, "resolve", now)
+    if "resolve" in lifecycle_of(c).kinds:  # a repair call has no resolve clock (its work order's)
+        c.resolve_due_at, c.resolve_warn_at = _due(c, "resolve", now)
     was_breached = c.resolve_breached
     c.resolve_breached = False  # the new clock starts clean; the timeline keeps the old breach
     # and escalates again: the new cycle's deadline rows start at level 0 (clock.engine.sync)
@@ -545,7 +672,8 @@ def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) ->
               "resolve_breached", "resolved_at", "callback_due_at",
               "callback_warn_at", "closed_at"])
     _clock(c, now=now, new_cycle=True, moves=[{"kind": "resolve", "what": "reopen", "old_due_at": old,
-                                                "new_due_at": c.resolve_due_at, "by": by, "note": note}])
+                                                "new_due_at": c.resolve_due_at, "by": by, "note": note}]
+           if c.resolve_due_at is not None else ())
     _event(c, kind=kind, by=by, at=now, note=note, reopen_count=c.reopen_count,
            previous_resolve_breached=was_breached,
            deadlines={"resolve_due_at": [_iso(old), _iso(c.resolve_due_at)]}, **data)
@@ -631,13 +759,13 @@ def complaint_take(*, complaint: Complaint, by) -> Complaint:
         return c
     now = timezone.now()
     assigned = {f: getattr(c, f) for f in _mark_assigned(c, now)}
-    taken = Complaint.objects.filter(pk=c.pk, handler__isnull=True).update(
+    taken = Complaint.all_kinds.filter(pk=c.pk, handler__isnull=True).update(
         handler=by, version=F("version") + 1, updated_at=now, **assigned)
     if not taken:
         holder = c.handler.get_full_name() or c.handler.get_username() if c.handler_id else ""
         raise InvalidTransition(
             _("Complaint %(number)s was already taken by %(name)s.") % {"number": c.number, "name": holder},
-            status=c.status, allowed=[a for a in ALLOWED_ACTIONS.get(c.status, []) if a != A.TAKE])
+            status=c.status, allowed=[a for a in _allowed(c) if a != A.TAKE])
     c.refresh_from_db(fields=["handler", "version", "updated_at"])
     if assigned:
         _clock(c, now=now)
@@ -664,7 +792,7 @@ def complaint_mark_typical(*, complaint: Complaint, by, typical: bool = True) ->
     """A manager marks a complaint as a typical case for the reports (典型案例)."""
     if not has_role(by, MANAGER):
         raise ActionNotPermitted(_("Only managers mark typical cases."))
-    c = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    c = Complaint.all_kinds.select_for_update().get(pk=complaint.pk)
     c.typical = typical
     _save(c, ["typical"])
     _event(c, kind=EventKind.MARKED_TYPICAL, by=by, at=timezone.now(), typical=typical)

@@ -75,7 +75,7 @@ REASONS = {
     2: _("The deadline passed unmet."),
     3: _("Still unmet 24 hours after the breach."),
 }
-REASON_SEVERE_AT_ONCE = _("Breach of a major or forwarded complaint: severe at once.")
+REASON_SEVERE_AT_ONCE = _("Breach of a major or forwarded complaint: severe at once.")  # also special, 12398, 12345
 
 
 @dataclass(frozen=True)
@@ -369,7 +369,8 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
                             f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner}))", params)
                 out[src.key] = cur.rowcount
         else:
-            out[src.key] = src.model._default_manager.filter(pk__in=ids).update(**{src.breached_field: True})
+            # the base manager: every row (complaints' default manager shows the complaint kind only)
+            out[src.key] = src.model._base_manager.filter(pk__in=ids).update(**{src.breached_field: True})
     return out
 
 
@@ -485,20 +486,24 @@ class _QueryCounter:
 # --- complaint deadline sources ---------------------------------------------------------------
 
 def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
-    rows = (Complaint.objects.filter(pk__in=list(ids))
+    # every kind of order (a repair call's callback is swept like a complaint's)
+    rows = (Complaint.all_kinds.filter(pk__in=list(ids))
             .values_list("pk", "number", "station_id", "handler_id", "station__head_id", "grade_at_intake",
-                         "customer__account_manager_id"))
+                         "customer__account_manager_id", "kind"))
     return {
-        pk: SubjectInfo(label=number, link=f"/complaints/{number}/", station_id=station_id, owner_id=handler_id,
+        pk: SubjectInfo(label=number, link=f"/{'complaints' if kind == 'complaint' else 'tickets'}/{number}/",
+                        station_id=station_id, owner_id=handler_id,
                         station_head_id=head_id, account_manager_id=am_id if grade in ("A", "B") else None)
-        for pk, number, station_id, handler_id, head_id, grade, am_id in rows
+        for pk, number, station_id, handler_id, head_id, grade, am_id, kind in rows
     }
 
 
 def complaint_recipients():
     """`describe_complaints` in SQL (set-based notifications)."""
-    return Complaint.objects.annotate(
-        r_label=F("number"), r_link=Concat(Value("/complaints/"), F("number"), Value("/"), output_field=models.CharField()),
+    return Complaint.all_kinds.annotate(
+        r_label=F("number"),
+        r_link=Concat(Case(When(kind="complaint", then=Value("/complaints/")), default=Value("/tickets/")),
+                      F("number"), Value("/"), output_field=models.CharField()),
         r_owner=F("handler_id"), r_head=F("station__head_id"),
         r_am=Case(When(grade_at_intake__in=["A", "B"], then=F("customer__account_manager_id")), default=None,
                   output_field=models.BigIntegerField()),

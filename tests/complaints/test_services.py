@@ -226,7 +226,8 @@ def test_seeded_defaults_are_in_place():
 
     assert ComplaintCategory.objects.filter(parent__isnull=True).count() == 4
     assert ComplaintCategory.objects.filter(parent__isnull=False).count() == 17
-    assert SlaPolicy.objects.count() == 6
+    # SPEC §4: 6; complaints.seeds.KIND_POLICIES: 15 (the §4 severities and channels, the §11 kinds)
+    assert SlaPolicy.objects.count() == 21
     assert WorkCalendarDay.objects.filter(date__year=2026).count() >= 30
     assert WorkCalendarDay.objects.get(date="2026-10-10").is_workday is True
 
