@@ -23,6 +23,33 @@ def complaint_scope(user) -> Q:
     return scope_q(user, prefix="customer__")
 
 
+# --- reports (举报): the informant ----------------------------------------------------------------
+# SPEC §11: the informant of a report may stay anonymous and is never shown to the staff or station
+# reported. The one rule: the informant (the complainant fields and the customer of a report) is
+# shown to managers and administrators only; everyone else sees the report without them (API,
+# pages, search).
+
+INFORMANT_FIELDS = ("complainant_name", "complainant_phone", "customer")
+
+
+def informant_hidden(user, order) -> bool:
+    """Whether `user` may not see who filed this order (a report's informant)."""
+    from servicecenter.roles import sees_all_stations
+
+    from .choices import OrderKind
+
+    return getattr(order, "kind", "") == OrderKind.REPORT and not sees_all_stations(user)
+
+
+def informant_searchable_q(user) -> Q:
+    """The orders whose informant fields `user` may search by (not the reports, unless a manager)."""
+    from servicecenter.roles import sees_all_stations
+
+    from .choices import OrderKind
+
+    return Q() if sees_all_stations(user) else ~Q(kind=OrderKind.REPORT)
+
+
 def complaint_list(*, user) -> QuerySet[Complaint]:
     """The complaints a user may see, with what the list shows already joined (constant queries)."""
     return (Complaint.objects.filter(complaint_scope(user))

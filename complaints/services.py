@@ -654,6 +654,21 @@ def _reply(c: Complaint, *, by, now: datetime, resolution: str, verified: bool |
         _event(c, kind=EventKind.CLOSED, by=by, at=now, note=_("Closed with the reply (no callback)."))
 
 
+def order_repaired(*, order: Complaint, by, work_order, note: str = "", now: datetime | None = None) -> bool:
+    """A repair call's work order was completed (called by workorders inside its transaction):
+    the order is resolved with the crew's notes and the caller's callback deadline (1 workday by
+    default) starts. An order already replied to (a handler was first) is left as it is.
+    Returns whether the order moved."""
+    now = now or timezone.now()
+    c = Complaint.all_kinds.select_for_update().get(pk=order.pk)
+    if c.kind != OrderKind.REPAIR or A.RESOLVE not in lifecycle_of(c).allowed(c.status):
+        return False
+    text = (note or "").strip() or _("Repaired: work order %(number)s completed.") % {"number": work_order.number}
+    _reply(c, by=by, now=now, resolution=text[:5000], event_kind=EventKind.REPAIRED,
+           work_order=work_order.number, work_order_id=work_order.pk)
+    return True
+
+
 def _reopen(c: Complaint, *, by, now: datetime, kind: str, note: str, **data) -> None:
     """Back to acknowledged with a new resolve clock counted from now."""
     old = c.resolve_due_at

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clock",
     "complaints",
     "workorders",
+    "tickets",  # above complaints and workorders: orders of every kind (SPEC §11)
     "grading",
     "reports",
     "simple_history",  # after our apps: their translations win over its catalog ("Object", "History")

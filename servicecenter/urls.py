@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("customers.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("workorders.api.urls")),
+    path("", include("tickets.api.urls")),
     path("", include("grading.api.urls")),
     path("", include("reports.api.urls")),
 ]

@@ -323,6 +323,11 @@ def work_order_complete(*, work_order: WorkOrder, by, version, notes: str, clien
     if order.complaint_id:
         _complaint_event(order.complaint, at=now, by=by, kind="work_order_completed", work_order=order,
                          note=f"{order.number}: {notes[:200]}")
+        if order.kind == WorkOrderKind.REPAIR and order.complaint.kind == "repair":
+            # a repair call (SPEC §11): resolved by the completed work order, the callback starts
+            from complaints.services import order_repaired
+
+            order_repaired(order=order.complaint, by=by, work_order=order, note=notes, now=now)
     return order
 
 

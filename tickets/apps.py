@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    """Orders of every 95598 kind (SPEC §11), above complaints and workorders: one intake (a
+    repair call's work order in the same transaction), one list and API (/api/v1/tickets/)."""
+
+    name = "tickets"
+    verbose_name = _("Orders of every kind")
