@@ -189,3 +189,79 @@ def test_the_database_predicates_of_the_running_indexes_name_the_declared_status
                 (predicate,) = cur.fetchone()
             named = {s.name for s in lc.statuses if f"'{s.name}'" in predicate}
             assert named == set(lc.running_in(kind)), (index.name, predicate)
+
+
+# --- every kind of order (SPEC §11): the kinds' lifecycles are variants of COMPLAINT -------------
+
+from complaints.kinds import KINDS  # noqa: E402
+
+KIND_STATUSES = [(code, s.name) for code, k in KINDS.items() for s in k.lifecycle.statuses]
+TICKET_BODIES = {**COMPLAINT_BODIES, "resolve": {"resolution": "已答复。", "verified": True,
+                                                 "utility_responsible": False}}
+
+
+def order_in(kind: str, status: str, station, users):
+    """An order of `kind` in `status` with the columns its kind has (no deadline it does not
+    declare), its deadline rows in step."""
+    c = complaint_in(status, station, users)
+    decl = KINDS[kind]
+    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign") if k not in decl.deadlines
+               for col in ("due_at", "warn_at")}
+    Complaint.all_kinds.filter(pk=c.pk).update(kind=kind, service_type="other" if kind == "service" else "",
+                                               address="东风路1号" if kind == "repair" else "", **cleared)
+    c = Complaint.all_kinds.get(pk=c.pk)
+    sync(c, subject_type="complaint")
+    return c
+
+
+@pytest.mark.parametrize("kind,status", KIND_STATUSES, ids=[f"{k}-{s}" for k, s in KIND_STATUSES])
+def test_every_kinds_actions_answer_as_declared(api, users, station, kind, status):
+    """Through /api/v1/tickets/{id}/<action>/: an action the kind's status allows answers 2xx for
+    the roles declared and 403 for the others; any other action (also one the kind drops) 409
+    with the kind's allowed list."""
+    lc = KINDS[kind].lifecycle
+    for action in COMPLAINT_BODIES:
+        roles = ROLES if action in lc.allowed(status) else ["manager"]
+        for role in roles:
+            c = order_in(kind, status, station, users)
+            if action == "approve-extension":
+                ExtensionRequest.objects.create(complaint=c, requested_by=users["handler"],
+                                                requested_due_at=timezone.now() + timedelta(days=30), reason="需要时间")
+            r = api(users[role]).post(f"/api/v1/tickets/{c.pk}/{action}/", TICKET_BODIES[action], format="json")
+            want = expected(lc, status, action, role, visible=COMPLAINT_VISIBLE)
+            assert r.status_code == want, (kind, status, action, role, r.status_code, r.data)
+            if want == 409:
+                assert r.data["allowed_actions"] == sorted(lc.allowed(status))
+
+
+@pytest.mark.parametrize("kind,status", KIND_STATUSES, ids=[f"{k}-{s}" for k, s in KIND_STATUSES])
+def test_the_sweeps_candidates_of_every_kind_are_its_declared_running_deadlines(users, station, kind, status):
+    lc = KINDS[kind].lifecycle
+    c = _all_past_complaint(status, station, users)
+    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign") if k not in lc.kinds
+               for col in ("due_at", "warn_at")}
+    Complaint.all_kinds.filter(pk=c.pk).update(kind=kind, **cleared)
+    from clock.models import Deadline
+
+    Deadline.objects.filter(subject_type="complaint", subject_id=c.pk).delete()
+    c = Complaint.all_kinds.get(pk=c.pk)
+    sync(c, subject_type="complaint")
+    now = timezone.now()
+    for arm in ("breach", "warning"):
+        kinds = set(_rows(arms(now)[arm]).filter(subject_type="complaint", subject_id=c.pk)
+                    .values_list("kind", flat=True))
+        assert kinds == set(lc.running_for(c)), (kind, status, arm, kinds)
+        assert kinds <= set(lc.kinds)
+    if not lc.status(status).stands:
+        assert set(lc.running_for(c)) == set(lc.running(status))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_running_indexes_serve_every_kind(kind):
+    """A kind's deadlines run in the statuses of the complaint declaration, so the table's running
+    indexes (whose conditions are COMPLAINT's) hold exactly the rows where its clocks run."""
+    lc = KINDS[kind].lifecycle
+    running = {i.fields[0]: i.condition for i in Complaint._meta.indexes if "_run" in i.name or "warnrun" in i.name}
+    for d in lc.deadlines:
+        assert running[d.due] == lc.running_q(d.kind) == COMPLAINT.running_q(d.kind), (kind, d.kind)
+        assert running[d.warn] == lc.running_q(d.kind)
