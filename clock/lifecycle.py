@@ -119,7 +119,7 @@ class Lifecycle:
 
     def restrict(self, variant: str, *, deadlines: Iterable[str], drop_actions: Iterable[str] = (),
                  drop_statuses: Iterable[str] = (), also: dict[str, Iterable[str]] | None = None,
-                 leads_to: dict[str, str] | None = None) -> Lifecycle:
+                 leads_to: dict[str, str] | None = None, adds: dict[str, frozenset[str]] | None = None) -> Lifecycle:
         """A variant of this lifecycle for one kind of the same subject (the kinds of 95598 order:
         one table, one set of deadline rows, one sweep): a subset of its deadlines and actions.
 
@@ -128,7 +128,8 @@ class Lifecycle:
         statuses the variant never reaches; `also`: {status: actions} declared actions a status
         allows in this variant besides its own (a kind without a first contact resolves from
         `received`); `leads_to`: where an action leads instead (a kind without a callback closes
-        at the reply). The statuses that run a kept deadline stay those of this lifecycle, so the
+        at the reply); `adds`: {action: roles} of actions of the variant's own, placed in its
+        statuses by `also` (退单 and 服务终止 where a kind declares them). The statuses that run a kept deadline stay those of this lifecycle, so the
         subject table's "running" indexes serve every variant. Registered as `self.variants()`;
         `of(obj)` picks it by `variant_field`."""
         assert self.variant_field, f"{self.subject_type} declares no variant_field"
@@ -136,8 +137,11 @@ class Lifecycle:
         assert {d.kind for d in kept} == set(deadlines), f"{variant}: undeclared deadlines {set(deadlines)}"
         dropped_actions, dropped_statuses, also = set(drop_actions), set(drop_statuses), also or {}
         assert not set(also) - set(self._by_status), f"{variant}: undeclared statuses {set(also)}"
+        adds = adds or {}
+        assert not set(adds) & set(self.roles), f"{variant}: adds actions already declared {set(adds)}"
+        roles = {**{a: r for a, r in self.roles.items() if a not in dropped_actions}, **adds}
         added = {a for actions in also.values() for a in actions}
-        assert not added - set(self.roles), f"{variant}: undeclared actions {added - set(self.roles)}"
+        assert not added - set(roles), f"{variant}: undeclared actions {added - set(roles)}"
         kinds = {d.kind for d in kept}
         statuses = []
         for s in self.statuses:
@@ -149,8 +153,7 @@ class Lifecycle:
         reachable = {s.name for s in statuses}
         flows = {a: to for a, to in {**self.leads_to, **(leads_to or {})}.items()
                  if a not in dropped_actions and to in reachable}
-        restricted = replace(self, statuses=tuple(statuses), deadlines=tuple(kept), variant=variant,
-                             roles={a: r for a, r in self.roles.items() if a not in dropped_actions},
+        restricted = replace(self, statuses=tuple(statuses), deadlines=tuple(kept), variant=variant, roles=roles,
                              leads_to=flows)
         for s in restricted.statuses:
             for k in s.runs:

@@ -124,7 +124,10 @@ class ComplaintAction(models.TextChoices):
     # 首问负责制: a handler of the station takes an unassigned order from the station's queue
     TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")
+    # 退单 (SPEC §11): the station returns an order that is not its business; the service center
+    # sends it on (`send`) to the right station
     RETURN = "return", _("Return to the service center")
+    SEND = "send", _("Send to a station")
     TERMINATE = "terminate", _("Terminate the service")
 
 
@@ -153,6 +156,7 @@ class EventKind(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REPAIRED = "repaired", _("Repaired (work order completed)")
     RETURNED = "returned", _("Returned by the station (退单)")
+    SENT = "sent", _("Sent to a station by the service center")
     TERMINATED = "terminated", _("Service terminated (服务终止)")
 
 

@@ -23,6 +23,16 @@ ALL_DEADLINES = ("ack", "resolve", "callback", "assign")
 # a kind without a first contact resolves straight from `received`
 NO_ACK = {"drop_actions": (A.ACKNOWLEDGE,), "also": {S.RECEIVED: (A.RESOLVE,)}}
 
+HANDLER, MANAGER = "handler", "manager"
+# 退单 (SPEC §11): the station's handler (or head) returns an order that is not its business; the
+# service center (a manager) sends it on to the right station. While the order is with the station.
+RETURNS = {A.RETURN: frozenset({HANDLER}), A.SEND: frozenset({MANAGER})}
+RETURN_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED)
+# 服务终止: a manager closes an order whose demand goes beyond the rules after it was handled under
+# them (compensation claims, court cases); counted apart (`terminated_at`)
+TERMINATES = {A.TERMINATE: frozenset({MANAGER})}
+TERMINATE_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED, S.RESOLVED)
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -44,12 +54,22 @@ class Kind:
 
 
 def _kind(code: str, prefix: str, deadlines: tuple[str, ...] = ALL_DEADLINES, *, drop_actions=(), also=None,
-          drop_statuses=(), required=(), verdict=False, leads_to=None) -> Kind:
+          drop_statuses=(), required=(), verdict=False, leads_to=None, returns=True, terminates=False) -> Kind:
     if code == OrderKind.COMPLAINT:
-        lc = COMPLAINT  # the declaration itself
+        # the declaration itself: complaints, their pages and /api/v1/complaints/ as they were
+        lc = COMPLAINT
     else:
+        also = {status: tuple(actions) for status, actions in (also or {}).items()}
+        adds = {}
+        for wanted, actions, statuses in ((returns, RETURNS, RETURN_IN), (terminates, TERMINATES, TERMINATE_IN)):
+            if wanted:
+                adds.update(actions)
+                for status in statuses:
+                    if status not in drop_statuses:
+                        also[status] = (*also.get(status, ()), *actions)
         lc = COMPLAINT.restrict(code, deadlines=deadlines, drop_actions=drop_actions, also=also,
-                                drop_statuses=drop_statuses, leads_to=leads_to)
+                                drop_statuses=drop_statuses, adds=adds,
+                                leads_to={**(leads_to or {}), **({A.TERMINATE: S.CLOSED} if terminates else {})})
     return Kind(code=code, prefix=prefix, deadlines=deadlines, lifecycle=lc, required=required, verdict=verdict)
 
 
@@ -59,8 +79,8 @@ _NO_CALLBACK = {"drop_statuses": (S.RESOLVED,), "leads_to": {A.RESOLVE: S.CLOSED
 KINDS: dict[str, Kind] = {k.code: k for k in (
     _kind(OrderKind.COMPLAINT, "TS", required=("category",), verdict=True),
     # 举报: contact in 24 h, reply in 9 workdays, callback (published rule, DOMAIN.md)
-    _kind(OrderKind.REPORT, "JB", verdict=True),
-    _kind(OrderKind.OPINION, "YJ"),
+    _kind(OrderKind.REPORT, "JB", verdict=True, terminates=True),
+    _kind(OrderKind.OPINION, "YJ", terminates=True),
     _kind(OrderKind.SUGGESTION, "JY", ("resolve", "assign"), drop_actions=(A.ACKNOWLEDGE, A.CALLBACK),
           also=NO_ACK["also"], **_NO_CALLBACK),
     # answered on the spot (closed at intake) or within 1 workday; the answer is the reply
@@ -68,13 +88,14 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
           also=NO_ACK["also"], **_NO_CALLBACK),
     _kind(OrderKind.PRAISE, "BY", ("resolve", "assign"), drop_actions=(A.ACKNOWLEDGE, A.CALLBACK),
           also=NO_ACK["also"], **_NO_CALLBACK),
-    _kind(OrderKind.SERVICE, "FW", ("resolve", "callback", "assign"), required=("service_type",), **NO_ACK),
+    _kind(OrderKind.SERVICE, "FW", ("resolve", "callback", "assign"), required=("service_type",), terminates=True,
+          **NO_ACK),
     # the repair work order carries the arrival and restore deadlines (SPEC §4); the order itself
     # waits for the work order (or a handler's reply, inside the customer's installation), then
     # the caller is called back within 1 workday; no resolve clock to pause or extend
     _kind(OrderKind.REPAIR, "BX", ("callback", "assign"), required=("address",),
           drop_actions=(A.ACKNOWLEDGE, A.PAUSE, A.RESUME, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION),
-          drop_statuses=(S.PAUSED,), also=NO_ACK["also"]),
+          drop_statuses=(S.PAUSED,), also=NO_ACK["also"], terminates=True),
 )}
 
 PREFIXES = {k.prefix: k.code for k in KINDS.values()}

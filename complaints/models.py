@@ -225,6 +225,11 @@ class Complaint(TimeStamped):
     repeat_of = models.ForeignKey("self", verbose_name=_("repeat of"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="repeats")
     typical = models.BooleanField(_("typical case (for reports)"), default=False)
+    # 退单 (SPEC §11): returned by the station, waiting for the service center to send it on
+    returned_at = models.DateTimeField(_("returned by the station at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for the return"), max_length=500, blank=True, default="")
+    # 服务终止: closed by a manager beyond the rules; counted apart in statistics (reason: close_reason)
+    terminated_at = models.DateTimeField(_("service terminated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ComplaintManager()

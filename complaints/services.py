@@ -97,6 +97,8 @@ def allowed_actions(complaint: Complaint, user=None) -> list[str]:
             actions.remove(A.CALLBACK)
     if A.TAKE in actions and complaint.handler_id is not None:
         actions.remove(A.TAKE)  # only an unassigned order can be taken
+    if A.RETURN in actions and complaint.returned_at is not None:
+        actions.remove(A.RETURN)  # already back with the service center
     return actions
 
 
@@ -811,4 +813,71 @@ def complaint_mark_typical(*, complaint: Complaint, by, typical: bool = True) ->
     c.typical = typical
     _save(c, ["typical"])
     _event(c, kind=EventKind.MARKED_TYPICAL, by=by, at=timezone.now(), typical=typical)
+    return c
+
+
+# --- return (退单) and termination (服务终止), where a kind declares them (complaints/kinds.py) --------
+
+
+@transaction.atomic
+def order_return(*, complaint: Complaint, by, reason: str) -> Complaint:
+    """退单: a handler (or the head) of the order's station finds it is not the station's business
+    and returns it to the service center with the reason. The handler is cleared; the order waits
+    for a manager to send it on (`order_send`); its deadlines keep running from receipt."""
+    c = _lock(complaint, A.RETURN, by)
+    if user_station_id(by) != c.station_id:
+        raise ActionNotPermitted(_("Only the order's supply station can return it."))
+    if c.returned_at is not None:
+        raise InvalidTransition(_("The order was already returned to the service center."), status=c.status,
+                                allowed=[a for a in _allowed(c) if a != A.RETURN])
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("reason", _("Say why the order is not the station's business."))
+    now = timezone.now()
+    held_by = c.handler.get_username() if c.handler_id else None
+    c.returned_at, c.return_reason, c.handler = now, reason[:500], None
+    _save(c, ["returned_at", "return_reason", "handler"])
+    _event(c, kind=EventKind.RETURNED, by=by, at=now, note=c.return_reason, station=c.station.code,
+           held_by=held_by)
+    with site_language():
+        notify(recipients=recipients.managers(), kind="order.returned", dedupe_key=f"order:{c.pk}:returned:{c.version}",
+               subject=_("Order %(number)s returned by the station: %(reason)s") % {
+                   "number": c.number, "reason": c.return_reason[:100]}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def order_send(*, complaint: Complaint, by, station) -> Complaint:
+    """The service center sends an order (returned, or to be moved) to a supply station: it waits
+    in that station's queue; its deadlines keep running from receipt (their rows move with it)."""
+    c = _lock(complaint, A.SEND, by)
+    if station is None:
+        raise ValidationFailed("station", _("Choose the supply station."))
+    now = timezone.now()
+    previous = c.station.code
+    c.station, c.handler, c.returned_at = station, None, None
+    _save(c, ["station", "handler", "returned_at"])
+    _clock(c, now=now)  # the rows carry the station (the sweep's recipients)
+    _event(c, kind=EventKind.SENT, by=by, at=now, station=station.code, previous_station=previous)
+    head_id = recipients.station_heads([station.pk]).get(station.pk)
+    with site_language():
+        notify(recipients=[head_id], kind="order.sent", dedupe_key=f"order:{c.pk}:sent:{c.version}",
+               subject=_("Order %(number)s sent to your station") % {"number": c.number}, link=_link(c))
+    return c
+
+
+@transaction.atomic
+def order_terminate(*, complaint: Complaint, by, reason: str) -> Complaint:
+    """服务终止: a manager closes an order whose demand goes beyond what the rules allow after it
+    was handled under them (compensation claims, court cases), with the reason. Counted apart
+    (`terminated_at`); its running deadlines stop."""
+    c = _lock(complaint, A.TERMINATE, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("reason", _("Say why the service is terminated."))
+    now = timezone.now()
+    c.status, c.closed_at, c.terminated_at, c.close_reason = S.CLOSED, now, now, reason[:500]
+    _save(c, ["status", "closed_at", "terminated_at", "close_reason"])
+    _clock(c, now=now)
+    _event(c, kind=EventKind.TERMINATED, by=by, at=now, note=c.close_reason)
     return c

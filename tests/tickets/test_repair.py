@@ -131,7 +131,7 @@ def test_a_repair_call_has_no_pause_or_first_contact(api, users, caller):
     r = repair_call(api, users["counter"], caller)
     answer = api(users["handler"]).post(f"{URL}{r.data['id']}/pause/", {"reason": "客户外出"}, format="json")
     assert answer.status_code == 409
-    assert answer.data["allowed_actions"] == sorted(["urge", "assign", "take", "resolve"])
+    assert answer.data["allowed_actions"] == sorted(["urge", "assign", "take", "resolve", "return", "send", "terminate"])
     assert api(users["handler"]).post(f"{URL}{r.data['id']}/acknowledge/", {}, format="json").status_code == 409
 
 

@@ -13,6 +13,7 @@ from complaints.api.serializers import (
 )
 from complaints.choices import OrderKind, ServiceType
 from complaints.models import ComplaintCategory
+from customers.models import SupplyStation
 from complaints.selectors import informant_hidden
 from complaints.services import MAX_DESCRIPTION
 from servicecenter.inputs import MAX_TEXT
@@ -33,7 +34,7 @@ class TicketSerializer(ComplaintSerializer):
     class Meta(ComplaintSerializer.Meta):
         model = Ticket
         fields = [*ComplaintSerializer.Meta.fields, "kind", "service_type", "answer", "inside_installation",
-                  "address", "work_order"]
+                  "address", "work_order", "returned_at", "return_reason", "terminated_at"]
         read_only_fields = fields
 
     def to_representation(self, instance):
@@ -65,3 +66,7 @@ class TicketResolveInputSerializer(ResolveInputSerializer):
     resolution = serializers.CharField(max_length=MAX_TEXT)
     verified = serializers.BooleanField(required=False, allow_null=True, default=None)
     utility_responsible = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class SendInputSerializer(serializers.Serializer):
+    station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all())

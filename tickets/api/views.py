@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from complaints import services as complaint_services
 from complaints.api import serializers as cs
 from complaints.api.views import ComplaintViewSet
 from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role
@@ -39,7 +41,9 @@ class TicketViewSet(ComplaintViewSet):
 
     serializer_class = s.TicketSerializer
     filterset_class = TicketFilterSet
-    action_inputs = {**ComplaintViewSet.action_inputs, "resolve": s.TicketResolveInputSerializer}
+    action_inputs = {**ComplaintViewSet.action_inputs, "resolve": s.TicketResolveInputSerializer,
+                     "return_order": cs.ReasonInputSerializer, "send": s.SendInputSerializer,
+                     "terminate": cs.ReasonInputSerializer}
 
     def get_queryset(self):
         return selectors.ticket_list(user=self.request.user)
@@ -57,3 +61,21 @@ class TicketViewSet(ComplaintViewSet):
         ticket = services.ticket_intake(by=request.user, **data.validated_data)
         return Response(s.TicketSerializer(ticket, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=cs.ReasonInputSerializer, responses=s.TicketSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_order(self, request, pk=None):
+        """退单: the station returns an order that is not its business, with the reason."""
+        return self.act("return_order", complaint_services.order_return)
+
+    @extend_schema(request=s.SendInputSerializer, responses=s.TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        """The service center sends the order to a supply station (a returned one on to the right one)."""
+        return self.act("send", complaint_services.order_send)
+
+    @extend_schema(request=cs.ReasonInputSerializer, responses=s.TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """服务终止: a manager closes an order beyond the rules, with the reason (counted apart)."""
+        return self.act("terminate", complaint_services.order_terminate)
