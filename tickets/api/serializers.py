@@ -13,9 +13,9 @@ from complaints.api.serializers import (
 )
 from complaints.choices import OrderKind, ServiceType
 from complaints.models import ComplaintCategory
-from customers.models import SupplyStation
 from complaints.selectors import informant_hidden
 from complaints.services import MAX_DESCRIPTION
+from customers.models import SupplyStation
 from servicecenter.inputs import MAX_TEXT
 
 from ..models import Ticket
