@@ -128,6 +128,8 @@ class ComplaintAction(models.TextChoices):
     # sends it on (`send`) to the right station
     RETURN = "return", _("Return to the service center")
     SEND = "send", _("Send to a station")
+    # an enquiry's reply (咨询): the answer given, which closes it
+    ANSWER = "answer", _("Answer")
     TERMINATE = "terminate", _("Terminate the service")
 
 

@@ -32,6 +32,8 @@ RETURN_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED)
 # them (compensation claims, court cases); counted apart (`terminated_at`)
 TERMINATES = {A.TERMINATE: frozenset({MANAGER})}
 TERMINATE_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED, S.RESOLVED)
+# an enquiry is answered (the reply is the answer) by whoever has the answer
+ANSWERS = {A.ANSWER: frozenset({"counter", HANDLER, MANAGER})}
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,16 @@ class Kind:
 
 
 def _kind(code: str, prefix: str, deadlines: tuple[str, ...] = ALL_DEADLINES, *, drop_actions=(), also=None,
-          drop_statuses=(), required=(), verdict=False, leads_to=None, returns=True, terminates=False) -> Kind:
+          drop_statuses=(), required=(), verdict=False, leads_to=None, returns=True, terminates=False,
+          answers=False) -> Kind:
     if code == OrderKind.COMPLAINT:
         # the declaration itself: complaints, their pages and /api/v1/complaints/ as they were
         lc = COMPLAINT
     else:
         also = {status: tuple(actions) for status, actions in (also or {}).items()}
         adds = {}
-        for wanted, actions, statuses in ((returns, RETURNS, RETURN_IN), (terminates, TERMINATES, TERMINATE_IN)):
+        for wanted, actions, statuses in ((returns, RETURNS, RETURN_IN), (terminates, TERMINATES, TERMINATE_IN),
+                                          (answers, ANSWERS, (S.RECEIVED, S.ACKNOWLEDGED))):
             if wanted:
                 adds.update(actions)
                 for status in statuses:
@@ -69,7 +73,8 @@ def _kind(code: str, prefix: str, deadlines: tuple[str, ...] = ALL_DEADLINES, *,
                         also[status] = (*also.get(status, ()), *actions)
         lc = COMPLAINT.restrict(code, deadlines=deadlines, drop_actions=drop_actions, also=also,
                                 drop_statuses=drop_statuses, adds=adds,
-                                leads_to={**(leads_to or {}), **({A.TERMINATE: S.CLOSED} if terminates else {})})
+                                leads_to={**(leads_to or {}), **({A.TERMINATE: S.CLOSED} if terminates else {}),
+                                          **({A.ANSWER: S.CLOSED} if answers else {})})
     return Kind(code=code, prefix=prefix, deadlines=deadlines, lifecycle=lc, required=required, verdict=verdict)
 
 
@@ -85,7 +90,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
           also=NO_ACK["also"], **_NO_CALLBACK),
     # answered on the spot (closed at intake) or within 1 workday; the answer is the reply
     _kind(OrderKind.ENQUIRY, "ZX", ("resolve", "assign"), drop_actions=(A.ACKNOWLEDGE, A.CALLBACK),
-          also=NO_ACK["also"], **_NO_CALLBACK),
+          also=NO_ACK["also"], answers=True, **_NO_CALLBACK),
     _kind(OrderKind.PRAISE, "BY", ("resolve", "assign"), drop_actions=(A.ACKNOWLEDGE, A.CALLBACK),
           also=NO_ACK["also"], **_NO_CALLBACK),
     _kind(OrderKind.SERVICE, "FW", ("resolve", "callback", "assign"), required=("service_type",), terminates=True,

@@ -881,3 +881,14 @@ def order_terminate(*, complaint: Complaint, by, reason: str) -> Complaint:
     _clock(c, now=now)
     _event(c, kind=EventKind.TERMINATED, by=by, at=now, note=c.close_reason)
     return c
+
+
+@transaction.atomic
+def order_answer(*, complaint: Complaint, by, answer: str) -> Complaint:
+    """An enquiry answered (咨询, SPEC §7 `answer`): the answer is its reply; it closes (no callback)."""
+    c = _lock(complaint, A.ANSWER, by)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed("answer", _("Write the answer given."))
+    _reply(c, by=by, now=timezone.now(), resolution=answer[:MAX_DESCRIPTION], event_kind=EventKind.ANSWERED)
+    return c

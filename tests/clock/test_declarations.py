@@ -198,7 +198,8 @@ from complaints.kinds import KINDS  # noqa: E402
 KIND_STATUSES = [(code, s.name) for code, k in KINDS.items() for s in k.lifecycle.statuses]
 TICKET_BODIES = {**COMPLAINT_BODIES, "resolve": {"resolution": "已答复。", "verified": True,
                                                  "utility_responsible": False},
-                 "return": {"reason": "不属本所辖区"}, "send": {"station": "S02"}, "terminate": {"reason": "诉讼中"}}
+                 "return": {"reason": "不属本所辖区"}, "send": {"station": "S02"}, "terminate": {"reason": "诉讼中"},
+                 "answer": {"answer": "按阶梯电价计费。"}}
 
 
 def order_in(kind: str, status: str, station, users):

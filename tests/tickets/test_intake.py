@@ -74,6 +74,17 @@ def test_an_enquiry_without_an_answer_waits_and_is_answered_by_the_reply(api, us
     assert r.data["callback_due_at"] is None
 
 
+def test_an_enquiry_is_answered_with_the_answer_action(api, users, caller):
+    r = api(users["counter"]).post(URL, {**caller, "kind": "enquiry", "description": "停电原因？"}, format="json")
+    r = api(users["counter"]).post(f"{URL}{r.data['id']}/answer/", {"answer": "线路检修，预计16时复电。"}, format="json")
+    assert r.status_code == 200, r.data
+    assert (r.data["status"], r.data["answer"]) == ("closed", "线路检修，预计16时复电。")
+    assert ComplaintEvent.objects.filter(complaint_id=r.data["id"], kind="answered").count() == 1
+    other = api(users["counter"]).post(URL, {**caller, "kind": "praise", "description": "表扬"}, format="json")
+    assert api(users["counter"]).post(f"{URL}{other.data['id']}/answer/", {"answer": "x"},
+                                      format="json").status_code == 409
+
+
 def test_the_account_manager_is_told_of_an_order_of_any_kind(api, users, station):
     customer = CustomerFactory(station=station, grade="C", account_manager=users["account_manager"])
     r = api(users["counter"]).post(URL, {"kind": "praise", "channel": "counter", "customer": customer.pk,

@@ -70,3 +70,7 @@ class TicketResolveInputSerializer(ResolveInputSerializer):
 
 class SendInputSerializer(serializers.Serializer):
     station = serializers.SlugRelatedField(slug_field="code", queryset=SupplyStation.objects.all())
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=MAX_DESCRIPTION)

@@ -43,7 +43,7 @@ class TicketViewSet(ComplaintViewSet):
     filterset_class = TicketFilterSet
     action_inputs = {**ComplaintViewSet.action_inputs, "resolve": s.TicketResolveInputSerializer,
                      "return_order": cs.ReasonInputSerializer, "send": s.SendInputSerializer,
-                     "terminate": cs.ReasonInputSerializer}
+                     "terminate": cs.ReasonInputSerializer, "answer": s.AnswerInputSerializer}
 
     def get_queryset(self):
         return selectors.ticket_list(user=self.request.user)
@@ -79,3 +79,9 @@ class TicketViewSet(ComplaintViewSet):
     def terminate(self, request, pk=None):
         """服务终止: a manager closes an order beyond the rules, with the reason (counted apart)."""
         return self.act("terminate", complaint_services.order_terminate)
+
+    @extend_schema(request=s.AnswerInputSerializer, responses=s.TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """An enquiry answered: the answer is its reply, and it closes."""
+        return self.act("answer", complaint_services.order_answer)
