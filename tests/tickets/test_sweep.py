@@ -12,8 +12,13 @@ from complaints.models import Complaint, ComplaintEvent, Escalation
 from complaints.sweep import enforce_sla
 from core.models import Notification
 from tickets.services import ticket_intake
-from workorders.services import work_order_accept, work_order_arrive, work_order_complete, work_order_depart
-from workorders.services import work_order_dispatch
+from workorders.services import (
+    work_order_accept,
+    work_order_arrive,
+    work_order_complete,
+    work_order_depart,
+    work_order_dispatch,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
