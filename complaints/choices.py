@@ -35,7 +35,7 @@ class OrderKind(models.TextChoices):
     """The kinds of 95598 order (SPEC §11); declared in complaints/kinds.py."""
 
     COMPLAINT = "complaint", _("Complaint")
-    REPORT = "report", _("Report")
+    REPORT = "report", pgettext_lazy("order kind", "Report")  # 举报, not a report (报表)
     OPINION = "opinion", _("Opinion")
     SUGGESTION = "suggestion", _("Suggestion")
     ENQUIRY = "enquiry", _("Enquiry")

@@ -22,8 +22,8 @@ class Ticket(Complaint):
     class Meta:
         proxy = True
         ordering = ["-received_at", "-id"]
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
+        verbose_name = _("order of any kind")
+        verbose_name_plural = _("orders of any kind")
 
     def __str__(self):
         return self.number
