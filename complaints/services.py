@@ -188,11 +188,12 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
     grade = customer.grade if customer is not None else "C"
     policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel, kind=decl.code,
                          service_type=service_type)
-    missing = policy is None or [k for k in decl.deadlines if k != "assign" and not policy.targets(decl.deadlines)
-                                 .get(k)]
-    if missing:
-        raise ValidationFailed("severity" if decl.code == OrderKind.COMPLAINT else "kind",
-                               _("No active SLA policy matches this order; ask an administrator."))
+    # the policy must set a target for every deadline the kind has (an empty target: none)
+    targets = policy.targets(decl.deadlines) if policy is not None else {}
+    if policy is None or any(k not in targets for k in decl.deadlines):
+        if decl.code == OrderKind.COMPLAINT:
+            raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
+        raise ValidationFailed("kind", _("No active SLA policy matches this order; ask an administrator."))
     targets_and_deadlines = _intake_deadlines(policy, received_at, kinds=decl.deadlines)
     earlier = (_earlier_complaints(customer=customer, phone=complainant_phone, received_at=received_at)
                if decl.code == OrderKind.COMPLAINT else [])
