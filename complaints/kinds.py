@@ -17,15 +17,14 @@ from clock.lifecycle import Lifecycle
 from .choices import ComplaintAction as A
 from .choices import ComplaintStatus as S
 from .choices import OrderKind
-from .lifecycle import COMPLAINT
+from .lifecycle import COMPLAINT, COUNTER, HANDLER, MANAGER
 
 ALL_DEADLINES = ("ack", "resolve", "callback", "assign")
 # a kind without a first contact resolves straight from `received`
 NO_ACK = {"drop_actions": (A.ACKNOWLEDGE,), "also": {S.RECEIVED: (A.RESOLVE,)}}
 
-HANDLER, MANAGER = "handler", "manager"
 # 退单 (SPEC §11): the station's handler (or head) returns an order that is not its business; the
-# service center (a manager) sends it on to the right station. While the order is with the station.
+# service center (a manager) sends it on to the right station; both before the reply.
 RETURNS = {A.RETURN: frozenset({HANDLER}), A.SEND: frozenset({MANAGER})}
 RETURN_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED)
 # 服务终止: a manager closes an order whose demand goes beyond the rules after it was handled under
@@ -33,7 +32,7 @@ RETURN_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED)
 TERMINATES = {A.TERMINATE: frozenset({MANAGER})}
 TERMINATE_IN = (S.RECEIVED, S.ACKNOWLEDGED, S.PAUSED, S.RESOLVED)
 # an enquiry is answered (the reply is the answer) by whoever has the answer
-ANSWERS = {A.ANSWER: frozenset({"counter", HANDLER, MANAGER})}
+ANSWERS = {A.ANSWER: frozenset({COUNTER, HANDLER, MANAGER})}
 
 
 @dataclass(frozen=True)
