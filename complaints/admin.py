@@ -24,7 +24,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
     list_display = ["name", "active", "kind", "service_type", "severity", "grade", "channel", "priority",
                     "ack_amount", "ack_unit", "resolve_amount", "resolve_unit", "callback_amount", "callback_unit",
-                    "assign_minutes", "warning_fraction"]
+                    "assign_minutes", "review_minutes", "warning_fraction"]
     list_filter = ["active", "kind", "service_type", "severity", "grade", "channel"]
 
 

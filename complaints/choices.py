@@ -29,6 +29,8 @@ class ComplaintSeverity(models.TextChoices):
 
 # A breach of these is severe at once (SPEC §4, §11).
 SEVERE_AT_ONCE_SEVERITIES = (ComplaintSeverity.MAJOR, ComplaintSeverity.SPECIAL)
+# These need a manager's review (deadline `review`) before the station gets the complaint (SPEC §11).
+REVIEW_SEVERITIES = (ComplaintSeverity.SIGNIFICANT, ComplaintSeverity.MAJOR, ComplaintSeverity.SPECIAL)
 
 
 class OrderKind(models.TextChoices):
@@ -75,6 +77,7 @@ class DeadlineUnit(models.TextChoices):
 
 class DeadlineKind(models.TextChoices):
     ASSIGN = "assign", pgettext_lazy("deadline", "Assign")
+    REVIEW = "review", _("Manager review")
     ACK = "ack", _("Acknowledge")
     RESOLVE = "resolve", _("Resolve")
     CALLBACK = "callback", _("Callback")
@@ -124,6 +127,8 @@ class ComplaintAction(models.TextChoices):
     # 首问负责制: a handler of the station takes an unassigned order from the station's queue
     TAKE = "take", _("Take")
     CLOSE = "close", pgettext_lazy("complaint action", "Close")
+    # a manager reviews a significant, major or special complaint before the station gets it
+    REVIEW = "review", _("Review")
     # 退单 (SPEC §11): the station returns an order that is not its business; the service center
     # sends it on (`send`) to the right station
     RETURN = "return", _("Return to the service center")
@@ -156,6 +161,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     MARKED_TYPICAL = "marked_typical", _("Marked as a typical case")
     ANSWERED = "answered", _("Answered")
+    REVIEWED = "reviewed", _("Reviewed by a manager")
     REPAIRED = "repaired", _("Repaired (work order completed)")
     RETURNED = "returned", _("Returned by the station (退单)")
     SENT = "sent", _("Sent to a station by the service center")

@@ -126,4 +126,5 @@ ACTION_FORMS = {
     "assign": AssignForm,
     "close": ReasonForm,
     "take": TakeForm,
+    "review": NoteForm,
 }

@@ -19,7 +19,7 @@ from .choices import ComplaintStatus as S
 from .choices import OrderKind
 from .lifecycle import COMPLAINT, COUNTER, HANDLER, MANAGER
 
-ALL_DEADLINES = ("ack", "resolve", "callback", "assign")
+ALL_DEADLINES = ("ack", "resolve", "callback", "assign")  # the other kinds: no manager review
 # a kind without a first contact resolves straight from `received`
 NO_ACK = {"drop_actions": (A.ACKNOWLEDGE,), "also": {S.RECEIVED: (A.RESOLVE,)}}
 
@@ -70,7 +70,7 @@ def _kind(code: str, prefix: str, deadlines: tuple[str, ...] = ALL_DEADLINES, *,
                 for status in statuses:
                     if status not in drop_statuses:
                         also[status] = (*also.get(status, ()), *actions)
-        lc = COMPLAINT.restrict(code, deadlines=deadlines, drop_actions=drop_actions, also=also,
+        lc = COMPLAINT.restrict(code, deadlines=deadlines, drop_actions=(*drop_actions, A.REVIEW), also=also,
                                 drop_statuses=drop_statuses, adds=adds,
                                 leads_to={**(leads_to or {}), **({A.TERMINATE: S.CLOSED} if terminates else {}),
                                           **({A.ANSWER: S.CLOSED} if answers else {})})
@@ -81,7 +81,8 @@ def _kind(code: str, prefix: str, deadlines: tuple[str, ...] = ALL_DEADLINES, *,
 _NO_CALLBACK = {"drop_statuses": (S.RESOLVED,), "leads_to": {A.RESOLVE: S.CLOSED}}
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
-    _kind(OrderKind.COMPLAINT, "TS", required=("category",), verdict=True),
+    # the review deadline runs for the significant, major and special ones (REVIEW_SEVERITIES)
+    _kind(OrderKind.COMPLAINT, "TS", (*ALL_DEADLINES, "review"), required=("category",), verdict=True),
     # 举报: contact in 24 h, reply in 9 workdays, callback (published rule, DOMAIN.md)
     _kind(OrderKind.REPORT, "JB", verdict=True, terminates=True),
     _kind(OrderKind.OPINION, "YJ", terminates=True),

@@ -24,13 +24,14 @@ COMPLAINT = register(Lifecycle(
     subject_type="complaint",
     model_label="complaints.Complaint",
     statuses=(
-        Status(S.RECEIVED, runs=("ack", "resolve", "assign"),
+        Status(S.RECEIVED, runs=("ack", "resolve", "assign", "review"),
                actions=(A.ACKNOWLEDGE, A.PAUSE, A.URGE, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.ASSIGN,
-                        A.TAKE)),
-        Status(S.ACKNOWLEDGED, runs=("resolve", "assign"),
-               actions=(A.PAUSE, A.URGE, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.RESOLVE, A.ASSIGN, A.TAKE)),
+                        A.TAKE, A.REVIEW)),
+        Status(S.ACKNOWLEDGED, runs=("resolve", "assign", "review"),
+               actions=(A.PAUSE, A.URGE, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.RESOLVE, A.ASSIGN, A.TAKE,
+                        A.REVIEW)),
         Status(S.PAUSED, stands=S.ACKNOWLEDGED,
-               actions=(A.RESUME, A.URGE, A.APPROVE_EXTENSION, A.ASSIGN, A.TAKE)),
+               actions=(A.RESUME, A.URGE, A.APPROVE_EXTENSION, A.ASSIGN, A.TAKE, A.REVIEW)),
         Status(S.RESOLVED, runs=("callback",), actions=(A.CALLBACK, A.REOPEN, A.CLOSE)),
         Status(S.CLOSED, open=False, actions=(A.REOPEN,)),
     ),
@@ -48,6 +49,8 @@ COMPLAINT = register(Lifecycle(
         A.ASSIGN: frozenset({HANDLER, MANAGER}),
         A.TAKE: frozenset({HANDLER}),  # take from the station queue (首问负责制)
         A.CLOSE: frozenset({MANAGER}),
+        # significant / major / special: before the station gets it (SPEC §11)
+        A.REVIEW: frozenset({MANAGER}),
     },
     deadlines=(
         Deadline("ack", due="ack_due_at", warn="ack_warn_at", flag="ack_breached", met="acknowledged_at",
@@ -60,6 +63,10 @@ COMPLAINT = register(Lifecycle(
         # in calendar minutes; the status does not change when it is met
         Deadline("assign", due="assign_due_at", warn="assign_warn_at", flag="assign_breached",
                  met="assigned_at", start="received_at", until_met=True),
+        # a manager's review of a significant, major or special complaint (SPEC §11), in calendar
+        # minutes from receipt; the status does not change when it is met
+        Deadline("review", due="review_due_at", warn="review_warn_at", flag="review_breached",
+                 met="reviewed_at", start="received_at", until_met=True),
     ),
     leads_to={A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.PAUSE: S.PAUSED, A.RESOLVE: S.RESOLVED, A.REOPEN: S.ACKNOWLEDGED,
               A.CLOSE: S.CLOSED},

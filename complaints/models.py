@@ -90,6 +90,8 @@ class SlaPolicy(TimeStamped):
                                     default=DeadlineUnit.WORKDAYS)
     # 派单: a handler has the order within this many calendar minutes of receipt (SPEC §4)
     assign_minutes = models.PositiveIntegerField(_("assign within (minutes)"), default=20)
+    # a manager reviews a significant / major / special complaint within this many minutes (SPEC §11)
+    review_minutes = models.PositiveIntegerField(_("review within (minutes)"), default=15, blank=True)
     callback_amount = models.PositiveIntegerField(_("call back within"), null=True, blank=True)
     callback_unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices,
                                      default=DeadlineUnit.WORKDAYS)
@@ -112,6 +114,8 @@ class SlaPolicy(TimeStamped):
 
         from .sla import MAX_RESOLVE_HOURS, MAX_RESOLVE_WORKDAYS, resolve_ceiling_error
 
+        if self.review_minutes is None:  # left empty in the form: the default (15 minutes)
+            self.review_minutes = 15
         if self.resolve_amount is not None and resolve_ceiling_error(self.resolve_amount, self.resolve_unit):
             raise ValidationError({"resolve_amount": _(
                 "No policy may allow more than %(workdays)s working days (%(hours)s calendar hours) to resolve "
@@ -122,9 +126,10 @@ class SlaPolicy(TimeStamped):
         """The targets an order records at intake (later edits of the policy move nothing): those
         of the deadline kinds given (its kind's) that the policy sets."""
         amounts = {"ack": [self.ack_amount, self.ack_unit], "resolve": [self.resolve_amount, self.resolve_unit],
-                   "callback": [self.callback_amount, self.callback_unit], "assign": [self.assign_minutes, "minutes"]}
+                   "callback": [self.callback_amount, self.callback_unit], "assign": [self.assign_minutes, "minutes"],
+                   "review": [self.review_minutes, "minutes"]}
         return {"policy": self.name,
-                **{k: amounts[k] for k in ("ack", "resolve", "callback", "assign")
+                **{k: amounts[k] for k in ("ack", "resolve", "callback", "assign", "review")
                    if k in kinds and amounts[k][0] is not None},
                 "warning_fraction": str(self.warning_fraction)}
 
@@ -203,6 +208,11 @@ class Complaint(TimeStamped):
     assign_warn_at = models.DateTimeField(_("assign warning from"), null=True, blank=True)
     assign_breached = models.BooleanField(_("assign breached"), default=False)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    # a manager's review (significant / major / special, SPEC §11); null for the others
+    review_due_at = models.DateTimeField(_("review by"), null=True, blank=True)
+    review_warn_at = models.DateTimeField(_("review warning from"), null=True, blank=True)
+    review_breached = models.BooleanField(_("review breached"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -291,6 +301,10 @@ class Complaint(TimeStamped):
                          condition=COMPLAINT.running_q("assign")),
             models.Index(fields=["assign_warn_at"], name="complaints_c_assign_warnrun",
                          condition=COMPLAINT.running_q("assign")),
+            models.Index(fields=["review_due_at"], name="complaints_c_review_running",
+                         condition=COMPLAINT.running_q("review")),
+            models.Index(fields=["review_warn_at"], name="complaints_c_review_warnrun",
+                         condition=COMPLAINT.running_q("review")),
         ]
 
     def __str__(self):

@@ -34,6 +34,7 @@ from servicecenter.roles import HANDLER, MANAGER, has_role, sees_all_stations, u
 
 from .choices import (
     HIGHER_AUTHORITY,
+    REVIEW_SEVERITIES,
     AckHow,
     ComplaintAction,
     ComplaintChannel,
@@ -86,6 +87,12 @@ def _allowed(complaint: Complaint) -> list[str]:
     return lifecycle_of(complaint).allowed(complaint.status)
 
 
+def review_pending(complaint: Complaint) -> bool:
+    """A significant, major or special complaint a manager has not reviewed yet (SPEC §11): the
+    station does not get it (no take) until then."""
+    return complaint.review_due_at is not None and complaint.reviewed_at is None
+
+
 def allowed_actions(complaint: Complaint, user=None) -> list[str]:
     """Actions the complaint's status allows; with a user, only those their role may take."""
     lc = lifecycle_of(complaint)
@@ -97,6 +104,10 @@ def allowed_actions(complaint: Complaint, user=None) -> list[str]:
             actions.remove(A.CALLBACK)
     if A.TAKE in actions and complaint.handler_id is not None:
         actions.remove(A.TAKE)  # only an unassigned order can be taken
+    if A.REVIEW in actions and not review_pending(complaint):
+        actions.remove(A.REVIEW)  # nothing to review (the page offers it only while it waits)
+    if A.TAKE in actions and review_pending(complaint):
+        actions.remove(A.TAKE)  # the station gets it after the manager's review
     if A.RETURN in actions and complaint.returned_at is not None:
         actions.remove(A.RETURN)  # already back with the service center
     return actions
@@ -188,13 +199,15 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
     grade = customer.grade if customer is not None else "C"
     policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel, kind=decl.code,
                          service_type=service_type)
+    # the deadlines of this order: its kind's; a manager's review for the upper severities only
+    kinds = tuple(k for k in decl.deadlines if k != "review" or severity in REVIEW_SEVERITIES)
     # the policy must set a target for every deadline the kind has (an empty target: none)
-    targets = policy.targets(decl.deadlines) if policy is not None else {}
-    if policy is None or any(k not in targets for k in decl.deadlines):
+    targets = policy.targets(kinds) if policy is not None else {}
+    if policy is None or any(k not in targets for k in kinds):
         if decl.code == OrderKind.COMPLAINT:
             raise ValidationFailed("severity", _("No active SLA policy matches this complaint; ask an administrator."))
         raise ValidationFailed("kind", _("No active SLA policy matches this order; ask an administrator."))
-    targets_and_deadlines = _intake_deadlines(policy, received_at, kinds=decl.deadlines)
+    targets_and_deadlines = _intake_deadlines(policy, received_at, kinds=kinds)
     earlier = (_earlier_complaints(customer=customer, phone=complainant_phone, received_at=received_at)
                if decl.code == OrderKind.COMPLAINT else [])
     acknowledge_now = acknowledge_now and "ack" in decl.deadlines
@@ -221,7 +234,8 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
         complaint.station = station  # already loaded: the receipt and the answer need it
     # recipients read before the transaction (which then holds no more than its own new rows)
     repeats = len(earlier) + 1
-    told = {"managers": recipients.managers() if repeats >= REPEAT_WARNING_AT else [],
+    review = "review" in kinds
+    told = {"managers": recipients.managers() if repeats >= REPEAT_WARNING_AT or review else [],
             "leaders": recipients.leadership() if channel in HIGHER_AUTHORITY else [],
             "account_manager": recipients.account_manager(customer)}
     with transaction.atomic():
@@ -233,7 +247,7 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
         if after_insert is not None:
             after_insert(complaint)
         # one INSERT for every recipient (none without); delivery after commit
-        notify_many(_intake_messages(complaint, repeats=repeats, **told), now=now)
+        notify_many(_intake_messages(complaint, repeats=repeats, review=review, **told), now=now)
     return complaint
 
 
@@ -349,6 +363,9 @@ def _intake_deadlines(policy, received_at: datetime, kinds=("ack", "resolve", "c
     if "assign" in kinds:
         assign_due = deadlines.add(received_at, policy.assign_minutes, deadlines.MINUTES, cal)
         out.update(assign_due_at=assign_due, assign_warn_at=deadlines.warning_at(received_at, assign_due, fraction))
+    if "review" in kinds:
+        review_due = deadlines.add(received_at, policy.review_minutes, deadlines.MINUTES, cal)
+        out.update(review_due_at=review_due, review_warn_at=deadlines.warning_at(received_at, review_due, fraction))
     return out
 
 
@@ -377,7 +394,8 @@ def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime,
         data={"policy": c.sla_policy.name, "targets": c.sla_targets, "channel": c.channel,
               "received_at": _iso(c.received_at),
               "deadlines": {"ack_due_at": [None, _iso(c.ack_due_at)], "resolve_due_at": [None, _iso(c.resolve_due_at)],
-                            "assign_due_at": [None, _iso(c.assign_due_at)]},
+                            "assign_due_at": [None, _iso(c.assign_due_at)],
+                            **({"review_due_at": [None, _iso(c.review_due_at)]} if c.review_due_at else {})},
               "repeat_of": earlier[0].number if earlier else None})]
     repeats = len(earlier) + 1
     if repeats >= REPEAT_WARNING_AT:
@@ -399,7 +417,7 @@ def _intake_events(c: Complaint, earlier: list[Complaint], *, by, now: datetime,
 
 
 def _intake_messages(c: Complaint, *, repeats: int, managers: list[int], leaders: list[int],
-                     account_manager: int | None) -> list[dict]:
+                     account_manager: int | None, review: bool = False) -> list[dict]:
     """Who hears of a new order (core.recipients): the managers of a repeat warning, the
     customer's account manager (whatever the grade and the kind), the leadership group of one from
     a higher authority (forwarded, 12398, 12345)."""
@@ -407,7 +425,12 @@ def _intake_messages(c: Complaint, *, repeats: int, managers: list[int], leaders
     complaint = c.kind == OrderKind.COMPLAINT
     messages = []
     with site_language():
-        if managers:
+        if managers and review:
+            subject = _("Complaint %(number)s (%(severity)s) needs a manager's review before it goes to the station") % {
+                "number": number, "severity": c.get_severity_display()}
+            messages += [{"recipient_id": pk, "kind": "complaint.review", "subject": subject, "link": link, "urgent": True,
+                          "dedupe_key": f"complaint:{c.pk}:review"} for pk in managers]
+        if managers and repeats >= REPEAT_WARNING_AT:
             subject = _("Repeat complaint warning: %(number)s (%(n)s in %(days)s days)") % {
                 "number": number, "n": repeats, "days": repeat_window().days}
             messages += [{"recipient_id": pk, "kind": "complaint.repeat_warning", "subject": subject, "link": link,
@@ -771,6 +794,10 @@ def complaint_take(*, complaint: Complaint, by) -> Complaint:
     station's queue and becomes its handler. Guarded: the first take wins; a take of a complaint
     someone else already holds answers 409 (taking one's own again changes nothing)."""
     c = _lock(complaint, A.TAKE, by)
+    if review_pending(c):
+        raise InvalidTransition(
+            _("Complaint %(number)s waits for a manager's review before the station takes it.") % {"number": c.number},
+            status=c.status, allowed=[a for a in _allowed(c) if a != A.TAKE])
     if user_station_id(by) != c.station_id:
         raise ActionNotPermitted(_("Only a handler of the complaint's supply station can take it."))
     if c.handler_id == by.pk:
@@ -892,4 +919,27 @@ def order_answer(*, complaint: Complaint, by, answer: str) -> Complaint:
     if not answer:
         raise ValidationFailed("answer", _("Write the answer given."))
     _reply(c, by=by, now=timezone.now(), resolution=answer[:MAX_DESCRIPTION], event_kind=EventKind.ANSWERED)
+    return c
+
+
+@transaction.atomic
+def complaint_review(*, complaint: Complaint, by, note: str = "") -> Complaint:
+    """A manager reviews a complaint (SPEC §11: significant, major and special ones within the
+    `review` deadline, before the station gets it); the station's head is told it is theirs now.
+    A second review records nothing more."""
+    c = _lock(complaint, A.REVIEW, by)
+    if c.reviewed_at is not None:
+        return c
+    now = timezone.now()
+    c.reviewed_at = now
+    c.review_breached = c.review_breached or (c.review_due_at is not None and now > c.review_due_at)
+    _save(c, ["reviewed_at", "review_breached"])
+    _clock(c, now=now)
+    _event(c, kind=EventKind.REVIEWED, by=by, at=now, note=note, met=not c.review_breached, deadline="review_due_at")
+    if c.review_due_at is not None:
+        head_id = recipients.station_heads([c.station_id]).get(c.station_id)
+        with site_language():
+            notify(recipients=[head_id], kind="complaint.reviewed", dedupe_key=f"complaint:{c.pk}:reviewed", urgent=True,
+                   subject=_("Complaint %(number)s reviewed: it is your station's now") % {"number": c.number},
+                   link=_link(c))
     return c

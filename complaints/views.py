@@ -41,6 +41,7 @@ SERVICES = {
     "assign": services.complaint_assign,
     "close": services.complaint_close,
     "take": services.complaint_take,
+    "review": services.complaint_review,
 }
 
 

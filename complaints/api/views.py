@@ -38,6 +38,7 @@ class ComplaintViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         "assign": s.AssignInputSerializer,
         "close": s.ReasonInputSerializer,
         "mark_typical": s.MarkTypicalInputSerializer,
+        "review": s.NoteInputSerializer,
     }
 
     def get_queryset(self):
@@ -120,6 +121,12 @@ class ComplaintViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def take(self, request, pk=None):
         """首问负责制: a handler of the station takes an unassigned complaint (409 if someone was first)."""
         return self.act("take", services.complaint_take)
+
+    @extend_schema(request=s.NoteInputSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """A manager reviews a significant, major or special complaint before the station gets it."""
+        return self.act("review", services.complaint_review)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])

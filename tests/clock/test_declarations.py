@@ -32,7 +32,7 @@ COMPLAINT_BODIES = {
     "request-extension": {"requested_due_at": FAR, "reason": "需现场勘查"}, "approve-extension": {"approve": True},
     "resolve": {"resolution": "已核实并答复。", "verified": True, "utility_responsible": False},
     "callback": {"satisfaction": "satisfied"}, "reopen": {"reason": "复核未解决"}, "assign": {"handler": "handler1"},
-    "close": {"reason": "多次无法联系"}, "take": {},
+    "close": {"reason": "多次无法联系"}, "take": {}, "review": {},
 }
 # the roles of the test users (tests/conftest.py); account managers and crews see no complaints
 ROLES = ["counter", "handler", "manager", "crew"]

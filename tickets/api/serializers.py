@@ -34,7 +34,8 @@ class TicketSerializer(ComplaintSerializer):
     class Meta(ComplaintSerializer.Meta):
         model = Ticket
         fields = [*ComplaintSerializer.Meta.fields, "kind", "service_type", "answer", "inside_installation",
-                  "address", "work_order", "returned_at", "return_reason", "terminated_at"]
+                  "address", "work_order", "returned_at", "return_reason", "terminated_at", "review_due_at", "reviewed_at",
+                  "review_breached"]
         read_only_fields = fields
 
     def to_representation(self, instance):

@@ -27,6 +27,7 @@ ACTION_REQUESTS = {
     "approve_extension": cs.ApproveExtensionInputSerializer, "resolve": s.TicketResolveInputSerializer,
     "callback": cs.CallbackInputSerializer, "reopen": cs.ReasonInputSerializer, "assign": cs.AssignInputSerializer,
     "take": None, "close": cs.ReasonInputSerializer, "mark_typical": cs.MarkTypicalInputSerializer,
+    "review": cs.NoteInputSerializer,
 }
 
 
