@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
+from complaints.choices import OrderKind
 from complaints.models import Complaint, ComplaintEvent, Escalation
 from grading.models import Visit
 from workorders.models import WorkOrder
@@ -37,8 +39,30 @@ def test_load_demo_makes_a_month_of_orders_in_every_state_once():
     assert ComplaintEvent.objects.filter(kind="taken").exists()
     assert Complaint.objects.filter(repeat_of__isnull=False).exists()
     assert Visit.objects.exists()
+    _every_kind_in_a_centers_proportions(now)
+    total = Complaint.all_kinds.count()
     call_command("load_demo", "--force")
     assert Complaint.objects.count() == count
+    assert Complaint.all_kinds.count() == total
+
+
+def _every_kind_in_a_centers_proportions(now):
+    """tickets/demo.py: the last week of the month has every kind, mostly repair calls and enquiries."""
+    week = Complaint.all_kinds.filter(received_at__gte=now - timedelta(days=7))
+    counts = dict(week.values_list("kind").annotate(n=Count("id")))
+    assert set(counts) == set(OrderKind.values), counts
+    total = sum(counts.values())
+    assert max(counts, key=counts.get) == OrderKind.REPAIR
+    assert 0.35 < counts[OrderKind.REPAIR] / total < 0.55 and 0.18 < counts[OrderKind.ENQUIRY] / total < 0.32
+    assert counts[OrderKind.COMPLAINT] / total < 0.15
+    # repair calls went to a crew whose completion resolved them; enquiries mostly answered on the spot
+    done = Complaint.all_kinds.filter(kind=OrderKind.REPAIR, status="closed", inside_installation=False)
+    assert done.exists() and not done.exclude(work_orders__status="completed").exists()
+    spot = ComplaintEvent.objects.filter(complaint__kind=OrderKind.ENQUIRY, kind="answered").count()
+    assert spot and Complaint.all_kinds.filter(kind=OrderKind.ENQUIRY, status="closed").exclude(answer="").exists()
+    # the lists have open work of several kinds
+    open_kinds = set(Complaint.all_kinds.exclude(status="closed").values_list("kind", flat=True))
+    assert len(open_kinds) >= 4, open_kinds
 
 
 def test_every_demo_role_lands_on_a_page_with_something_on_it(client):
