@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "complaints",
     "workorders",
     "tickets",  # above complaints and workorders: orders of every kind (SPEC §11)
+    "outages",
     "grading",
     "reports",
     "simple_history",  # after our apps: their translations win over its catalog ("Object", "History")
