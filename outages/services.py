@@ -536,6 +536,7 @@ def resolve_linked_complaints(*, outage: Outage, by, complaint_ids: Iterable[int
     from complaints.choices import AckHow, ComplaintStatus
     from complaints.models import Complaint
 
+    outage = Outage.objects.get(pk=outage.pk)  # its current state
     if outage.status != S.RESTORED:
         raise InvalidTransition(_("Resolve the linked complaints once the power is restored."),
                                 status=outage.status, allowed=OUTAGE.allowed(outage.status))
