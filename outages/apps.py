@@ -12,8 +12,10 @@ class OutagesConfig(AppConfig):
         from core.delivery import Outbox
         from core.registry import intake_notices, labels, outboxes
 
-        from . import lifecycle  # noqa: F401  (registers OUTAGE with the clock engine)
-        from . import sweep  # noqa: F401  (registers the notice deadline with the SLA sweep)
+        from . import (
+            lifecycle,  # noqa: F401  (registers OUTAGE with the clock engine)
+            sweep,  # noqa: F401  (registers the notice deadline with the SLA sweep)
+        )
         from .delivery import send_customer_sms
         from .models import CustomerSms
         from .selectors import intake_notice
