@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import BigIntegerField, BooleanField, CharField, F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 
 from complaints.sweep import DeadlineSource, NewEscalation, SubjectInfo, escalation_event, register
 from core.timeline import event, write_events
@@ -39,7 +39,7 @@ def outage_recipients():
     return Outage.objects.annotate(
         r_label=F("number"), r_link=Concat(Value("/outages/"), F("number"), Value("/"), output_field=CharField()),
         r_owner=F("created_by_id"), r_head=F("station__head_id"),
-        r_am=Value(None, output_field=BigIntegerField()),
+        r_am=Cast(Value(None), output_field=BigIntegerField()),  # typed: it meets integers in a UNION
         r_urgent=Value(False, output_field=BooleanField())).order_by()
 
 
