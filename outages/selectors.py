@@ -101,6 +101,16 @@ def public_outages(*, now: datetime | None = None) -> QuerySet[Outage]:
             .order_by("status", "planned_start", "-id"))
 
 
+def outages_in_area(text: str) -> QuerySet:
+    """The ids of the outages whose scope has a line or transformer area of that code, or whose
+    name contains the text (the public page's "by area")."""
+    from .models import OutageArea, OutageLine
+
+    lines = OutageLine.objects.filter(Q(line__code=text) | Q(line__name__icontains=text)).values("outage_id")
+    areas = OutageArea.objects.filter(Q(area__code=text) | Q(area__name__icontains=text)).values("outage_id")
+    return Outage.objects.filter(Q(pk__in=lines) | Q(pk__in=areas)).values("pk")
+
+
 def frequent_warnings(*, user, since: datetime | None = None) -> QuerySet[FrequentOutageWarning]:
     """The frequent-outage warnings for the dashboard: managers all, station staff their station's."""
     qs = FrequentOutageWarning.objects.select_related("station", "line", "area", "outage")

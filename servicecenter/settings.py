@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
     # every operation lists the error answers it can give (servicecenter/schema.py)
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "servicecenter.schema.postprocess_error_responses"],
+    # the outages' choice sets under names of their own (their fields share names with others)
+    "ENUM_NAME_OVERRIDES": {"OutageKindEnum": "outages.choices.OutageKind",
+                            "OutageStatusEnum": "outages.choices.OutageStatus",
+                            "OutageLinkSubjectEnum": "outages.choices.LinkSubject"},
 }
 
 # --- Celery -------------------------------------------------------------------------------

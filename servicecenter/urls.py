@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("workorders.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("outages.api.urls")),
     path("", include("grading.api.urls")),
     path("", include("reports.api.urls")),
 ]
