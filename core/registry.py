@@ -25,6 +25,11 @@ product live here:
   the restore's transaction (in a savepoint of its own: a failing handler is logged and leaves its
   links to the default). The order kinds plug in here (repair calls and enquiries closed with the
   outage's result); links no handler closed get the default (outages.services._close_loop).
+- `order_taken`: told of every order taken at intake (counter, phone, API), inside intake's
+  transaction: a callable (*, subject_type, subject_id, customer, kind, different_fault, by, now)
+  -> a small dict or None; `order_taken_by(...)` gives {key: dict}. Outages link the order to the
+  active outage covering the customer and answer `joins` for a repair call inside a fault outage
+  (no crew of its own, unless the handler said `different_fault`).
 - `labels`: display labels of subject types and deadline kinds that higher apps add to the
   engine ("subject:outage", "deadline:notice"), for the escalation texts of the sweep.
 """
@@ -99,3 +104,22 @@ labels: Registry = Registry("labels")
 def label(group: str, value: str, default=None):
     """The registered label of `value` in `group` ("subject", "deadline"), else `default`."""
     return next((item for key, item in labels.items() if key == f"{group}:{value}"), default)
+
+
+OrderTaken = Callable[..., "dict | None"]
+
+order_taken: Registry[OrderTaken] = Registry("order taken")
+
+
+def order_taken_by(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
+                   by=None, now=None) -> dict[str, dict]:
+    """{key: answer} of every `order_taken` handler with something to say (none without a customer)."""
+    if customer is None:
+        return {}
+    out = {}
+    for key, handler in order_taken.items():
+        answer = handler(subject_type=subject_type, subject_id=subject_id, customer=customer, kind=kind,
+                         different_fault=different_fault, by=by, now=now)
+        if answer is not None:
+            out[key] = answer
+    return out

@@ -434,6 +434,22 @@ def link_order(outage: Outage, subject_type: str, subject_id: int, different_fau
     return link
 
 
+def link_taken_order(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
+                     by=None, now: datetime | None = None) -> dict | None:
+    """core.registry.order_taken: an order just taken for a customer inside an active outage is
+    linked to it (one query to find it, one insert). Says whether a repair call joins a fault
+    outage (`joins`: no crew of its own) or was marked a different fault."""
+    from .selectors import active_outage_for
+
+    outage = active_outage_for(customer, now=now)
+    if outage is None:
+        return None
+    link = link_order(outage, subject_type, subject_id, different_fault, by=by, now=now)
+    joins = (link.outage_id == outage.pk and outage.kind == OutageKind.FAULT and kind == "repair"
+             and not link.different_fault)
+    return {"outage_id": link.outage_id, "number": outage.number, "joins": joins}
+
+
 def proposed_reply(outage: Outage) -> str:
     """The reply proposed to the linked complaints at restore (the handler may edit it)."""
     start = timezone.localtime(outage.started_at).strftime("%Y-%m-%d %H:%M") if outage.started_at else "-"
@@ -508,7 +524,8 @@ def _complaints_restored(outage: Outage, links: list[OutageLink], *, by, now: da
 
     if not links:
         return 0
-    open_ids = set(Complaint.objects.filter(pk__in=[x.subject_id for x in links], status__in=OPEN_STATUSES)
+    # the base manager: orders of every kind (complaints, repair calls, enquiries …) share the table
+    open_ids = set(Complaint._base_manager.filter(pk__in=[x.subject_id for x in links], status__in=OPEN_STATUSES)
                    .values_list("pk", flat=True))
     if not open_ids:
         return 0
@@ -545,7 +562,7 @@ def resolve_linked_complaints(*, outage: Outage, by, complaint_ids: Iterable[int
         links = links.filter(subject_id__in=list(complaint_ids))
     replies = dict(links.values_list("subject_id", "proposed_reply"))
     out = []
-    for complaint in Complaint.objects.filter(pk__in=list(replies)).order_by("pk"):
+    for complaint in Complaint._base_manager.filter(pk__in=list(replies)).order_by("pk"):
         text = (resolution or "").strip() or replies.get(complaint.pk) or proposed_reply(outage)
         try:
             if complaint.status == ComplaintStatus.RECEIVED:

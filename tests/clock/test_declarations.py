@@ -20,10 +20,10 @@ from clock.lifecycle import lifecycles
 from complaints.lifecycle import COMPLAINT
 from complaints.models import Complaint, ExtensionRequest
 from complaints.sweep import _rows, arms
-from tests.complaints.test_lifecycle_api import make as complaint_in  # a complaint in a given status
-from tests.workorders.factories import WorkOrderFactory
 from outages.lifecycle import OUTAGE
 from outages.models import Outage
+from tests.complaints.test_lifecycle_api import make as complaint_in  # a complaint in a given status
+from tests.workorders.factories import WorkOrderFactory
 from workorders.lifecycle import WORK_ORDER
 from workorders.models import WorkOrder
 

@@ -231,3 +231,16 @@ def test_a_short_text_names_the_scope_the_cause_and_the_times():
     start = make_aware(datetime(2026, 12, 18, 8, 0))
     text = texts.planned_notice(scope="10kV东风01线", cause="线路检修", start=start, end=start + timedelta(hours=9))
     assert text == "【95598】10kV东风01线计划于12月18日08:00至17:00停电，原因：线路检修。咨询请拨95598。"
+
+
+def test_an_order_taken_inside_an_active_outage_is_linked_and_a_repair_call_joins_a_fault(fault, grid, users):
+    from core.registry import order_taken_by
+
+    c1, c3 = grid.customers["c1"], grid.customers["c3"]
+    answer = order_taken_by(subject_type="complaint", subject_id=901, customer=c1, kind="repair", by=users["counter"])
+    assert answer == {"outage": {"outage_id": fault.pk, "number": fault.number, "joins": True}}
+    other = order_taken_by(subject_type="complaint", subject_id=902, customer=c1, kind="repair",
+                           different_fault=True)
+    assert other["outage"]["joins"] is False
+    assert OutageLink.objects.get(subject_id=902).different_fault
+    assert order_taken_by(subject_type="complaint", subject_id=903, customer=c3, kind="repair") == {}
