@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),
+    path("", include("outages.urls")),
     path("", include("grading.urls")),
     path("", include("reports.urls")),
 ]
