@@ -7,15 +7,15 @@ from django.utils.translation import pgettext_lazy
 
 
 class OutageKind(models.TextChoices):
-    PLANNED = "planned", _("Planned outage (计划停电)")
-    TEMPORARY = "temporary", _("Temporary outage (临时停电)")
-    FAULT = "fault", _("Fault outage (故障停电)")
+    PLANNED = "planned", _("Planned outage")
+    TEMPORARY = "temporary", _("Temporary outage")
+    FAULT = "fault", _("Fault outage")
 
 
 class OutageStatus(models.TextChoices):
-    ANNOUNCED = "announced", _("Announced (待停电)")
-    IN_PROGRESS = "in_progress", _("Power off (停电中)")
-    RESTORED = "restored", _("Restored (已复电)")
+    ANNOUNCED = "announced", pgettext_lazy("outage status", "Announced")
+    IN_PROGRESS = "in_progress", pgettext_lazy("outage status", "Power off")
+    RESTORED = "restored", pgettext_lazy("outage status", "Restored")
     CANCELLED = "cancelled", pgettext_lazy("outage status", "Cancelled")
 
 

@@ -19,6 +19,7 @@ from servicecenter.roles import ADMIN, COUNTER, HANDLER, MANAGER, has_role, sees
 
 from . import selectors, services
 from .choices import OutageAction as A
+from .display import event_label
 from .filters import OutageFilterSet
 from .forms import EstimateForm, OutageCreateForm
 from .lifecycle import ACTIVE_STATUSES
@@ -90,7 +91,7 @@ def outage_detail(request, number):
         "actions": selectors.allowed_actions(outage, request.user),
         "estimate_form": EstimateForm(),
         "changes": EstimateChange.objects.filter(outage=outage).select_related("by"),
-        "events": OutageEvent.objects.filter(outage=outage).select_related("actor"),
+        "events": [(e, event_label(e.kind)) for e in OutageEvent.objects.filter(outage=outage).select_related("actor")],
         "links": outage.links.all(),
     })
 
