@@ -75,3 +75,16 @@ def test_the_public_page_is_throttled(client, settings, grid):
 
 def test_crews_do_not_see_the_outage_pages(signed_in, users):
     assert signed_in(users["crew"]).get("/outages/").status_code == 404
+
+
+def test_the_demo_outages_load_once(db):
+    from customers.demo import load_base_data
+    from outages.demo import load
+
+    load_base_data()
+    assert load() == "4 outages"
+    assert load() == "outages already there"
+    statuses = sorted(Outage.objects.values_list("kind", "status"))
+    assert statuses == [("fault", "in_progress"), ("fault", "restored"), ("planned", "announced"),
+                        ("temporary", "announced")]
+    assert Outage.objects.get(kind="planned").notice_met_at is not None
