@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.selectors import user_station_id
@@ -32,11 +33,19 @@ def outage_scope(user) -> Q:
 
 def outage_list(*, user) -> QuerySet[Outage]:
     """The outages a user may see, with what the list shows joined and counted (constant queries:
-    the page, plus one prefetch each for lines and areas)."""
+    the page, plus one prefetch each for lines and areas): the calls linked and the deadline rows
+    as subqueries of the outage's own query (no GROUP BY over the joins)."""
+    from clock.engine import deadlines_annotation
+
+    from .models import OutageLink
+
+    links = (OutageLink.objects.filter(outage_id=OuterRef("pk")).order_by().values("outage_id")
+             .annotate(n=Count("id")).values("n"))
     return (Outage.objects.filter(outage_scope(user))
             .select_related("station", "created_by", "work_order", "work_order__crew")
             .prefetch_related("lines", "areas")
-            .annotate(links_count=Count("links", distinct=True)))
+            .annotate(links_count=Coalesce(Subquery(links, output_field=IntegerField()), 0),
+                      clock_rows=deadlines_annotation("outage")))
 
 
 def can_manage(user, outage: Outage | None = None, *, station_id: int | None = None) -> bool:

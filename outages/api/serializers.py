@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clock.api import DeadlinesField
 from servicecenter.api import FieldsBuiltOnce
 
 from ..choices import LinkSubject, OutageKind
@@ -31,6 +32,7 @@ class OutageSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     links_count = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    deadlines = DeadlinesField("outage")
 
     class Meta:
         model = Outage
@@ -38,7 +40,7 @@ class OutageSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
                   "lines", "areas", "planned_start", "started_at", "estimated_restore_at", "restored_at",
                   "cancelled_at", "announced_at", "customers_affected", "customer_hours", "work_order", "crew",
                   "result", "cancel_reason", "created_by", "created_at", "version", "notice_due_at",
-                  "notice_breached", "links_count", "allowed_actions"]
+                  "notice_breached", "deadlines", "links_count", "allowed_actions"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -162,3 +162,10 @@ def test_the_public_list_is_throttled_per_address(api, settings, grid):
     codes = [api().get("/api/v1/public/outages/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     cache.clear()
+
+
+def test_an_outage_answers_its_notice_deadline_row(api, users, grid):
+    body = create(api, users["handler"], kind="planned", lines=["L02"], planned_start=LATER(24 * 6)).json()
+    assert [(d["kind"], d["breached"], d["met_at"]) for d in body["deadlines"]] == [("notice", False, None)]
+    listed = api(users["manager"]).get("/api/v1/outages/").json()["results"][0]
+    assert listed["deadlines"][0]["kind"] == "notice"
