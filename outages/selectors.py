@@ -120,6 +120,19 @@ def outages_in_area(text: str) -> QuerySet:
     return Outage.objects.filter(Q(pk__in=lines) | Q(pk__in=areas)).values("pk")
 
 
+def order_of_station(subject_type: str, subject_id: int, station_id: int) -> bool:
+    """Does the order (a complaint-table order of any kind, or a work order) exist in the station?"""
+    from complaints.models import Complaint
+    from workorders.models import WorkOrder
+
+    from .choices import LinkSubject
+
+    # the base manager: orders of every kind share the complaints table
+    model = {LinkSubject.COMPLAINT: Complaint._base_manager, LinkSubject.WORK_ORDER: WorkOrder._base_manager}.get(
+        subject_type)
+    return model is not None and model.filter(pk=subject_id, station_id=station_id).exists()
+
+
 def frequent_warnings(*, user, since: datetime | None = None) -> QuerySet[FrequentOutageWarning]:
     """The frequent-outage warnings for the dashboard: managers all, station staff their station's."""
     qs = FrequentOutageWarning.objects.select_related("station", "line", "area", "outage")

@@ -121,6 +121,8 @@ class OutageViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         """Link an order (complaint-table order of any kind, or work order) to the outage."""
         outage = self.get_object()
         v = self.action_input("link").validated_data
+        if not selectors.order_of_station(v["subject_type"], v["subject_id"], outage.station_id):
+            raise ValidationFailed("subject_id", _("No such order in the outage's station."))
         link = services.link_order(outage, v["subject_type"], v["subject_id"], v["different_fault"], by=request.user)
         return Response(s.OutageLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 

@@ -124,6 +124,9 @@ def test_linking_an_order_and_resolving_linked_complaints_at_once(api, users, gr
         r = api(users["counter"]).post(f"/api/v1/outages/{fault['id']}/link/",
                                        {"subject_type": "complaint", "subject_id": c.pk}, format="json")
         assert r.status_code == 201
+    r = api(users["counter"]).post(f"/api/v1/outages/{fault['id']}/link/",
+                                   {"subject_type": "complaint", "subject_id": 10**9}, format="json")
+    assert r.status_code == 400 and "subject_id" in r.json()
     assert api(users["handler"]).post(f"/api/v1/outages/{fault['id']}/restore/", {}).status_code == 200
     r = api(users["handler"]).post(f"/api/v1/outages/{fault['id']}/resolve-complaints/",
                                    {"verified": True, "utility_responsible": True}, format="json")
