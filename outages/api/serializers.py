@@ -155,6 +155,10 @@ class ResolveResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ResolveResultsSerializer(serializers.Serializer):
+    results = ResolveResultSerializer(many=True, help_text="one per linked complaint")
+
+
 # --- public --------------------------------------------------------------------------------------
 
 class PublicOutageSerializer(serializers.ModelSerializer):

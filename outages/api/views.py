@@ -126,7 +126,7 @@ class OutageViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         link = services.link_order(outage, v["subject_type"], v["subject_id"], v["different_fault"], by=request.user)
         return Response(s.OutageLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ResolveComplaintsInputSerializer, responses=s.ResolveResultSerializer(many=True))
+    @extend_schema(request=s.ResolveComplaintsInputSerializer, responses=s.ResolveResultsSerializer)
     @action(detail=True, methods=["post"], url_path="resolve-complaints")
     def resolve_complaints(self, request, pk=None):
         """Resolve several linked complaints of a restored outage at once (each through the
@@ -136,7 +136,7 @@ class OutageViewSet(ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         results = services.resolve_linked_complaints(
             outage=outage, by=request.user, complaint_ids=v.get("complaints"), resolution=v["resolution"],
             verified=v["verified"], utility_responsible=v["utility_responsible"])
-        return Response(s.ResolveResultSerializer(results, many=True).data)
+        return Response(s.ResolveResultsSerializer({"results": results}).data)
 
 
 class PublicOutageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -131,7 +131,7 @@ def test_linking_an_order_and_resolving_linked_complaints_at_once(api, users, gr
     r = api(users["handler"]).post(f"/api/v1/outages/{fault['id']}/resolve-complaints/",
                                    {"verified": True, "utility_responsible": True}, format="json")
     assert r.status_code == 200
-    assert [x["ok"] for x in r.json()] == [True, True]
+    assert [x["ok"] for x in r.json()["results"]] == [True, True]
 
 
 def test_the_public_list_needs_no_sign_in_and_shows_no_personal_data(api, users, grid):
