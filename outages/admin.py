@@ -3,6 +3,29 @@ from django.contrib import admin
 from .models import CustomerSms, EstimateChange, FrequentOutageWarning, Outage, OutageEvent, OutageLink
 
 
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(_ReadOnlyInline):
+    model = OutageEvent
+    fields = ["at", "actor", "kind", "note", "data"]
+    readonly_fields = fields
+
+
+class EstimateInline(_ReadOnlyInline):
+    model = EstimateChange
+    fields = ["at", "by", "old", "new", "reason"]
+    readonly_fields = fields
+
+
 @admin.register(Outage)
 class OutageAdmin(admin.ModelAdmin):
     list_display = ["number", "kind", "status", "station", "scope_name", "customers_affected", "started_at",
@@ -12,6 +35,7 @@ class OutageAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "customers_affected", "customer_hours", "version", "notice_due_at", "notice_warn_at",
                        "notice_breached", "notice_met_at", "announced_at"]
     raw_id_fields = ["work_order", "created_by"]
+    inlines = [EstimateInline, EventInline]
 
 
 @admin.register(OutageLink)
@@ -32,6 +56,3 @@ class FrequentOutageWarningAdmin(admin.ModelAdmin):
     list_display = ["station", "line", "area", "threshold", "period", "count", "created_at"]
     list_filter = ["threshold", "station"]
 
-
-admin.site.register(EstimateChange)
-admin.site.register(OutageEvent)

@@ -88,3 +88,11 @@ def test_the_demo_outages_load_once(db):
     assert statuses == [("fault", "in_progress"), ("fault", "restored"), ("planned", "announced"),
                         ("temporary", "announced")]
     assert Outage.objects.get(kind="planned").notice_met_at is not None
+
+
+def test_the_admin_lists_and_shows_an_outage(client, users, grid):
+    outage = services.outage_create(by=users["handler"], kind="fault", cause="线路故障跳闸", lines=["L01"])
+    client.force_login(users["admin"])
+    for url in ("/admin/outages/outage/", f"/admin/outages/outage/{outage.pk}/change/", "/admin/outages/customersms/",
+                "/admin/outages/outagelink/", "/admin/outages/frequentoutagewarning/"):
+        assert client.get(url).status_code == 200, url
