@@ -25,6 +25,7 @@ from core.calendar import get_calendar
 from core.i18n import site_language
 from core.numbering import next_number
 from core.outbox import notify, notify_many
+from core.registry import order_taken_by
 from core.timeline import event, record_event
 from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
 from customers.validators import phone_validator
@@ -162,7 +163,8 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
                  customer=None, complainant_name: str = "", complainant_phone: str = "", anonymous: bool = False,
                  severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None, station=None,
                  acknowledge_now: bool = False, ack_note: str = "", service_type: str = "", address: str = "",
-                 inside_installation: bool | None = None, answer: str = "", after_insert=None) -> Complaint:
+                 inside_installation: bool | None = None, answer: str = "", after_insert=None,
+                 different_fault: bool = False) -> Complaint:
     """Register an order of any kind (SPEC §11): number, policy and deadlines of its kind, repeat
     detection (complaints), notifications.
 
@@ -230,6 +232,12 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
         clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, now=now,
                         also=_intake_events(complaint, earlier, by=by, now=now,
                                             acknowledged=acknowledge_now, ack_note=ack_note, answered=answered))
+        # SPEC §12 (outages): the apps above are told (core.registry.order_taken; one lookup query):
+        # the order is linked to the active outage covering the customer; `taken` holds their
+        # answers for `after_insert` (a repair call joining a fault outage sends no crew)
+        complaint.taken = order_taken_by(subject_type=SubjectType.COMPLAINT, subject_id=complaint.pk,
+                                         customer=customer, kind=decl.code, different_fault=different_fault,
+                                         by=by, now=now)
         if after_insert is not None:
             after_insert(complaint)
         # one INSERT for every recipient (none without); delivery after commit
