@@ -901,3 +901,32 @@ def order_answer(*, complaint: Complaint, by, answer: str) -> Complaint:
         raise ValidationFailed("answer", _("Write the answer given."))
     _reply(c, by=by, now=timezone.now(), resolution=answer[:MAX_DESCRIPTION], event_kind=EventKind.ANSWERED)
     return c
+
+
+# --- closed with the result of an outage (SPEC §12; outages -> tickets.outage_hooks) -------------
+
+
+def order_close_with_result(*, order: Complaint, by, result: str, now: datetime | None = None, **data) -> bool:
+    """An open order closed with the result of the larger event it was part of (SPEC §12: a repair
+    call or an enquiry linked to an outage is closed with the outage's result at restore): the
+    result is its reply (the answer of an enquiry) unless it had one, its running deadlines stop,
+    one `closed` event carries `data`. Runs in the caller's transaction (the restore's); an order
+    no longer open is left as it is. Returns whether the order moved."""
+    now = now or timezone.now()
+    c = Complaint.all_kinds.select_for_update().get(pk=order.pk)
+    if c.status not in lifecycle_of(c).open_statuses:
+        return False
+    text = (result or "").strip()[:MAX_DESCRIPTION]
+    fields = ["status", "closed_at"]
+    if c.resolved_at is None:
+        c.resolved_at, c.resolved_by, c.resolution = now, by, text
+        c.resolve_breached = c.resolve_breached or (c.resolve_due_at is not None and now > c.resolve_due_at)
+        fields += ["resolved_at", "resolved_by", "resolution", "resolve_breached"]
+        if c.kind == OrderKind.ENQUIRY:
+            c.answer = text
+            fields.append("answer")
+    c.status, c.closed_at = S.CLOSED, now
+    _save(c, fields)
+    _clock(c, now=now)
+    _event(c, kind=EventKind.CLOSED, by=by, at=now, note=text, **data)
+    return True
