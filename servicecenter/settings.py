@@ -275,7 +275,9 @@ SPECTACULAR_SETTINGS = {
     # the outages' choice sets under names of their own (their fields share names with others)
     "ENUM_NAME_OVERRIDES": {"OutageKindEnum": "outages.choices.OutageKind",
                             "OutageStatusEnum": "outages.choices.OutageStatus",
-                            "OutageLinkSubjectEnum": "outages.choices.LinkSubject"},
+                            "OutageLinkSubjectEnum": "outages.choices.LinkSubject",
+                            # the escalations' deadline kinds (with the outages' notice): a stable name
+                            "DeadlineKindEnum": "complaints.choices.DeadlineKind"},
 }
 
 # --- Celery -------------------------------------------------------------------------------
