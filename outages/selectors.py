@@ -97,7 +97,7 @@ def intake_notice(customer) -> dict | None:
     return {"id": outage.pk, "number": outage.number, "kind": outage.kind, "kind_label": str(outage.get_kind_display()),
             "status": outage.status, "cause": outage.cause, "scope": outage.scope_name,
             "since": outage.begins_at, "estimated_restore_at": outage.estimated_restore_at,
-            "link": f"/outages/{outage.number}/"}
+            "link": f"/outages/{outage.number}/", "template": "outages/_intake_notice.html"}
 
 
 def public_outages(*, now: datetime | None = None) -> QuerySet[Outage]:
