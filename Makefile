@@ -52,7 +52,7 @@ test: install-test lint
 bench: install-test
 	$(PY) -m bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(BENCH_ARGS) $(ARGS)
 
-APPS := core customers complaints workorders tickets grading reports
+APPS := core customers complaints workorders tickets outages grading reports
 # Each app owns its catalog (<app>/locale/); the root catalog (locale/) covers servicecenter/ and
 # the project-wide templates/ only.
 messages: install

@@ -85,6 +85,8 @@ class DeadlineKind(models.TextChoices):
     RESTORE = "restore", _("Restore")
     # not a deadline: the complainant chased the complaint a second time (催办), see services
     URGE = "urge", _("Urged by the complainant")
+    # an outage's notice to its customers (outages, SPEC §12): planned 7 days ahead, temporary 24 h
+    NOTICE = "notice", _("Outage notice")
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -96,6 +98,7 @@ class EscalationLevel(models.IntegerChoices):
 class SubjectType(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     WORK_ORDER = "work_order", _("Work order")
+    OUTAGE = "outage", _("Outage")  # outages (SPEC §12): its notice deadline escalates like any other
 
 
 class SlaState(models.TextChoices):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeadlineKind, EscalationLevel, Satisfaction
+from .choices import DeadlineKind, EscalationLevel, Satisfaction, SubjectType
 
 # The sentences the services write as notes and reasons (the same msgids as in services.py).
 SYSTEM_SENTENCES = (
@@ -45,12 +45,38 @@ def event_label(kind: str) -> str:
         return str(OTHER_EVENT_LABELS.get(kind, kind.replace("_", " ")))
 
 
+def deadline_label(value: str, *, strict: bool = False):
+    """The label of a deadline kind: complaints' own, else one a higher app registered
+    (core.registry.labels "deadline:<kind>", e.g. the outages' notice); `strict`: ValueError for
+    an unknown kind, else the value itself."""
+    from core.registry import label
+
+    try:
+        return DeadlineKind(value).label
+    except ValueError:
+        found = label("deadline", value)
+        if found is None and strict:
+            raise
+        return found if found is not None else value
+
+
+def subject_label(value: str):
+    """The label of a subject type: complaints' own, else one a higher app registered
+    (core.registry.labels "subject:<type>"), else the value itself."""
+    from core.registry import label
+
+    try:
+        return SubjectType(value).label
+    except ValueError:
+        return label("subject", value, value)
+
+
 def escalation_summary(data) -> str | None:
     """"首次联系 · 已超时" for an escalation event, in the active language, from the event's
     structured data (`deadline`, `level`); None when the data does not name both."""
     data = data or {}
     try:
-        kind = DeadlineKind(data["deadline"]).label
+        kind = deadline_label(data["deadline"], strict=True)
         level = EscalationLevel(int(data["level"])).label
     except (KeyError, TypeError, ValueError):
         return None

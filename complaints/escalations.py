@@ -28,7 +28,8 @@ from customers.selectors import user_station_id
 from servicecenter.exceptions import InvalidTransition
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
 
-from .choices import DeadlineKind, EscalationLevel, SubjectType
+from .choices import EscalationLevel
+from .display import deadline_label, subject_label
 from .models import ComplaintEvent, Escalation
 
 DIGEST_LINES = 30
@@ -54,8 +55,8 @@ def recipients_for(level: int, info, *, managers: set[int], leaders: set[int]) -
 
 def _line(source, esc, info) -> str:
     """"[Breached] Complaint TS202603020001 · Acknowledge" (in the site's language)."""
-    return (f"[{EscalationLevel(esc.level).label}] {SubjectType(source.subject_type).label} {info.label} · "
-            f"{DeadlineKind(esc.kind).label}")
+    return (f"[{EscalationLevel(esc.level).label}] {subject_label(source.subject_type)} {info.label} · "
+            f"{deadline_label(esc.kind)}")
 
 
 def notify_escalations(new_by_source: dict, *, now: datetime) -> int:
@@ -198,7 +199,7 @@ def notify_escalations_set_based(sources: dict, ids_by_level: dict[int, int], *,
 
 def _text_line(level: int, subject_type: str, label: str, kind: str) -> str:
     """`_line` from plain values."""
-    return f"[{EscalationLevel(level).label}] {SubjectType(subject_type).label} {label} · {DeadlineKind(kind).label}"
+    return f"[{EscalationLevel(level).label}] {subject_label(subject_type)} {label} · {deadline_label(kind)}"
 
 
 # --- the inbox ---------------------------------------------------------------------------------

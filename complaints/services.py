@@ -25,6 +25,7 @@ from core.calendar import get_calendar
 from core.i18n import site_language
 from core.numbering import next_number
 from core.outbox import notify, notify_many
+from core.registry import order_taken_by
 from core.timeline import event, record_event
 from customers.selectors import NO_SUCH_CUSTOMER, user_station_id
 from customers.validators import phone_validator
@@ -173,7 +174,8 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
                  customer=None, complainant_name: str = "", complainant_phone: str = "", anonymous: bool = False,
                  severity: str = ComplaintSeverity.NORMAL, received_at: datetime | None = None, station=None,
                  acknowledge_now: bool = False, ack_note: str = "", service_type: str = "", address: str = "",
-                 inside_installation: bool | None = None, answer: str = "", after_insert=None) -> Complaint:
+                 inside_installation: bool | None = None, answer: str = "", after_insert=None,
+                 different_fault: bool = False) -> Complaint:
     """Register an order of any kind (SPEC §11): number, policy and deadlines of its kind, repeat
     detection (complaints), notifications.
 
@@ -244,6 +246,12 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
         clock.write_new(complaint, subject_type=SubjectType.COMPLAINT, now=now,
                         also=_intake_events(complaint, earlier, by=by, now=now,
                                             acknowledged=acknowledge_now, ack_note=ack_note, answered=answered))
+        # SPEC §12 (outages): the apps above are told (core.registry.order_taken; one lookup query):
+        # the order is linked to the active outage covering the customer; `taken` holds their
+        # answers for `after_insert` (a repair call joining a fault outage sends no crew)
+        complaint.taken = order_taken_by(subject_type=SubjectType.COMPLAINT, subject_id=complaint.pk,
+                                         customer=customer, kind=decl.code, different_fault=different_fault,
+                                         by=by, now=now)
         if after_insert is not None:
             after_insert(complaint)
         # one INSERT for every recipient (none without); delivery after commit
@@ -943,3 +951,32 @@ def complaint_review(*, complaint: Complaint, by, note: str = "") -> Complaint:
                    subject=_("Complaint %(number)s reviewed: it is your station's now") % {"number": c.number},
                    link=_link(c))
     return c
+
+
+# --- closed with the result of an outage (SPEC §12; outages -> tickets.outage_hooks) -------------
+
+
+def order_close_with_result(*, order: Complaint, by, result: str, now: datetime | None = None, **data) -> bool:
+    """An open order closed with the result of the larger event it was part of (SPEC §12: a repair
+    call or an enquiry linked to an outage is closed with the outage's result at restore): the
+    result is its reply (the answer of an enquiry) unless it had one, its running deadlines stop,
+    one `closed` event carries `data`. Runs in the caller's transaction (the restore's); an order
+    no longer open is left as it is. Returns whether the order moved."""
+    now = now or timezone.now()
+    c = Complaint.all_kinds.select_for_update().get(pk=order.pk)
+    if c.status not in lifecycle_of(c).open_statuses:
+        return False
+    text = (result or "").strip()[:MAX_DESCRIPTION]
+    fields = ["status", "closed_at"]
+    if c.resolved_at is None:
+        c.resolved_at, c.resolved_by, c.resolution = now, by, text
+        c.resolve_breached = c.resolve_breached or (c.resolve_due_at is not None and now > c.resolve_due_at)
+        fields += ["resolved_at", "resolved_by", "resolution", "resolve_breached"]
+        if c.kind == OrderKind.ENQUIRY:
+            c.answer = text
+            fields.append("answer")
+    c.status, c.closed_at = S.CLOSED, now
+    _save(c, fields)
+    _clock(c, now=now)
+    _event(c, kind=EventKind.CLOSED, by=by, at=now, note=text, **data)
+    return True

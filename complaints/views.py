@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.calendar import get_calendar
+from core.intake import intake_answer
+from core.registry import intake_notices_for
 from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
 from servicecenter.exceptions import DomainError, ValidationFailed
 from servicecenter.inputs import bounded_datetime, parse_int_param
@@ -92,6 +94,7 @@ def counter(request):
         customer = customer_list(user=request.user).filter(pk=int(form.data["customer"])).first()
     return render(request, "complaints/counter.html", {
         "form": form, "customer": customer,
+        "intake_notices": intake_notices_for(customer),  # SPEC §12: the active outage, before saving
     })
 
 
@@ -102,6 +105,7 @@ def counter_preview(request):
     if not _intake_allowed(request.user):
         raise PermissionDenied
     grade = "C"
+    customer = None
     try:
         if request.GET.get("customer"):
             pk = parse_int_param(request.GET["customer"], "customer")
@@ -118,13 +122,15 @@ def counter_preview(request):
         return JsonResponse(exc.as_dict(), status=400)
     preview = selectors.intake_preview(grade=grade, severity=request.GET.get("severity", "normal"),
                                        channel=request.GET.get("channel", "counter"), received_at=received_at)
+    notices = intake_answer(customer)  # SPEC §12: the active outage as soon as a customer is picked
     if preview is None:
-        return JsonResponse({"policy": None})
+        return JsonResponse({"policy": None, **notices})
     fmt = "%Y-%m-%d %H:%M"
     return JsonResponse({
         "policy": policy_label(preview["policy"]), "grade": grade,
         "ack_due_at": timezone.localtime(preview["ack_due_at"]).strftime(fmt),
         "resolve_due_at": timezone.localtime(preview["resolve_due_at"]).strftime(fmt),
+        **notices,
     })
 
 

@@ -19,11 +19,24 @@ product live here:
   gives {key: dict} of those with something to show.
 - `outboxes`: further outbox tables delivered by core.delivery (`core.delivery.Outbox`), e.g.
   the customers' SMS of an outage; the staff notifications are always the first.
+- `outage_restored`: what happens to the orders linked to an outage when its power is restored
+  (SPEC §12 "Restore closes the loop"). A handler is a callable
+  (*, outage, links, by, now) -> the ids of the links (outages.OutageLink) it closed; it runs in
+  the restore's transaction (in a savepoint of its own: a failing handler is logged and leaves its
+  links to the default). The order kinds plug in here (repair calls and enquiries closed with the
+  outage's result); links no handler closed get the default (outages.services._close_loop).
+- `order_taken`: told of every order taken at intake (counter, phone, API), inside intake's
+  transaction: a callable (*, subject_type, subject_id, customer, kind, different_fault, by, now)
+  -> a small dict or None; `order_taken_by(...)` gives {key: dict}. Outages link the order to the
+  active outage covering the customer and answer `joins` for a repair call inside a fault outage
+  (no crew of its own, unless the handler said `different_fault`).
+- `labels`: display labels of subject types and deadline kinds that higher apps add to the
+  engine ("subject:outage", "deadline:notice"), for the escalation texts of the sweep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -79,3 +92,34 @@ def intake_notices_for(customer) -> dict[str, dict]:
 
 
 outboxes: Registry = Registry("outboxes")
+
+
+OutageRestored = Callable[..., "Iterable[int] | None"]
+
+outage_restored: Registry[OutageRestored] = Registry("outage restored")
+
+labels: Registry = Registry("labels")
+
+
+def label(group: str, value: str, default=None):
+    """The registered label of `value` in `group` ("subject", "deadline"), else `default`."""
+    return next((item for key, item in labels.items() if key == f"{group}:{value}"), default)
+
+
+OrderTaken = Callable[..., "dict | None"]
+
+order_taken: Registry[OrderTaken] = Registry("order taken")
+
+
+def order_taken_by(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
+                   by=None, now=None) -> dict[str, dict]:
+    """{key: answer} of every `order_taken` handler with something to say (none without a customer)."""
+    if customer is None:
+        return {}
+    out = {}
+    for key, handler in order_taken.items():
+        answer = handler(subject_type=subject_type, subject_id=subject_id, customer=customer, kind=kind,
+                         different_fault=different_fault, by=by, now=now)
+        if answer is not None:
+            out[key] = answer
+    return out

@@ -19,11 +19,14 @@ from complaints.choices import ComplaintChannel
 from complaints.models import ComplaintCategory, ExtensionRequest
 from complaints.selectors import REPEAT_WARNING_AT, repeat_window
 from customers.models import SupplyStation
+from outages.selectors import frequent_warnings
 from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role
 
 from . import exports, selectors
 from .models import ExportRecord, ReportSnapshot
+
+DASHBOARD_OUTAGE_WARNINGS = 10  # the latest frequent-outage warnings on the dashboard
 
 
 def _category_options() -> list:
@@ -119,6 +122,8 @@ def dashboard(request):
         "inbox_count": selectors.escalation_inbox_count(),
         "extensions": selectors.pending_extensions(),
         "repeat_warnings": selectors.repeat_warnings(),
+        # SPEC §12: the frequent-outage warnings (one query; outages/_dashboard_warnings.html)
+        "outage_warnings": list(frequent_warnings(user=request.user)[:DASHBOARD_OUTAGE_WARNINGS]),
         "repeat_at": REPEAT_WARNING_AT, "repeat_days": repeat_window().days,
         "approve_server_side": _approve_service() is not None,
         "query": request.GET.urlencode(),

@@ -84,12 +84,14 @@ def landing_url(user) -> str:
 # Model permissions each group holds (used by Django admin; the product's own scoping is in
 # each app's selectors). "*" = every permission of the app; a list = those codename prefixes.
 ROLE_PERMISSIONS: dict[str, dict[str, object]] = {
-    ADMIN: {"core": "*", "customers": "*", "complaints": "*", "workorders": "*", "grading": "*",
+    ADMIN: {"core": "*", "customers": "*", "complaints": "*", "workorders": "*", "outages": "*", "grading": "*",
             "django_celery_beat": "*", "auth": "*", "knox": "*", "axes": "*", "otp_totp": "*", "audit": ["view"]},
     MANAGER: {"core": ["view", "change", "add"], "customers": ["view", "change"], "complaints": ["view", "change", "add"],
-              "workorders": ["view", "change", "add"], "grading": ["view", "add", "change"]},
-    HANDLER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "change", "add"], "workorders": ["view", "add", "change"]},
-    COUNTER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "add"]},
+              "workorders": ["view", "change", "add"], "outages": ["view", "change", "add"],
+              "grading": ["view", "add", "change"]},
+    HANDLER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "change", "add"], "workorders": ["view", "add", "change"],
+              "outages": ["view", "add", "change"]},
+    COUNTER: {"core": ["view"], "customers": ["view"], "complaints": ["view", "add"], "outages": ["view"]},
     ACCOUNT_MANAGER: {"core": ["view"], "customers": ["view", "change"], "grading": ["view", "add"]},
     CREW: {"workorders": ["view", "change"]},
 }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "complaints",
     "workorders",
     "tickets",  # above complaints and workorders: orders of every kind (SPEC §11)
+    "outages",
     "grading",
     "reports",
     "simple_history",  # after our apps: their translations win over its catalog ("Object", "History")
@@ -271,6 +272,12 @@ SPECTACULAR_SETTINGS = {
     # every operation lists the error answers it can give (servicecenter/schema.py)
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "servicecenter.schema.postprocess_error_responses"],
+    # the outages' choice sets under names of their own (their fields share names with others)
+    "ENUM_NAME_OVERRIDES": {"OutageKindEnum": "outages.choices.OutageKind",
+                            "OutageStatusEnum": "outages.choices.OutageStatus",
+                            "OutageLinkSubjectEnum": "outages.choices.LinkSubject",
+                            # the escalations' deadline kinds (with the outages' notice): a stable name
+                            "DeadlineKindEnum": "complaints.choices.DeadlineKind"},
 }
 
 # --- Celery -------------------------------------------------------------------------------

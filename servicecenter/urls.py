@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("workorders.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("outages.api.urls")),
     path("", include("grading.api.urls")),
     path("", include("reports.api.urls")),
 ]
@@ -43,6 +44,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),
+    path("", include("outages.urls")),
     path("", include("grading.urls")),
     path("", include("reports.urls")),
 ]

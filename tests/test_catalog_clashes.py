@@ -20,7 +20,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG_DIRS = ["core", "customers", "complaints", "workorders", "tickets", "grading", "reports", "."]
+CATALOG_DIRS = ["core", "customers", "complaints", "workorders", "tickets", "outages", "grading", "reports", "."]
 LANGUAGES = ["zh_Hans", "en"]
 
 

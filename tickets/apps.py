@@ -8,3 +8,11 @@ class TicketsConfig(AppConfig):
 
     name = "tickets"
     verbose_name = _("Orders of every kind")
+
+    def ready(self):
+        from core.registry import outage_restored
+
+        from .outage_hooks import close_linked_orders
+
+        # SPEC §12: at an outage's restore, linked repair calls and enquiries close with its result
+        outage_restored.register("tickets.close_linked_orders", close_linked_orders, order=10)

@@ -13,6 +13,8 @@
       $("pv-policy").textContent = d.policy || "—";
       $("pv-ack").textContent = d.ack_due_at || "—";
       $("pv-resolve").textContent = d.resolve_due_at || "—";
+      // SPEC §12: the active outage covering the customer (server-rendered, escaped: core.intake)
+      $("intake-notices").innerHTML = d.notices_html || "";
     });
   }
   function toggleReceived() { $("received-at-field").hidden = form.channel.value === "counter"; }

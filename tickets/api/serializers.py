@@ -30,12 +30,14 @@ class TicketSerializer(ComplaintSerializer):
     # a repair call's work order (its number); null for other kinds and for a fault inside the
     # customer's installation
     work_order = serializers.CharField(source="work_order_number", read_only=True, allow_null=True, default=None)
+    # the outage the order was linked to at intake (SPEC §12; in the intake's answer, else null)
+    outage = serializers.CharField(source="outage_number", read_only=True, allow_null=True, default=None)
 
     class Meta(ComplaintSerializer.Meta):
         model = Ticket
         fields = [*ComplaintSerializer.Meta.fields, "kind", "service_type", "answer", "inside_installation",
-                  "address", "work_order", "returned_at", "return_reason", "terminated_at", "review_due_at", "reviewed_at",
-                  "review_breached"]
+                  "address", "work_order", "outage", "returned_at", "return_reason", "terminated_at", "review_due_at",
+                  "reviewed_at", "review_breached"]
         read_only_fields = fields
 
     def to_representation(self, instance):
@@ -58,6 +60,9 @@ class TicketCreateInputSerializer(ComplaintCreateInputSerializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     inside_installation = serializers.BooleanField(required=False, allow_null=True, default=None)
     answer = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True, default="")
+    # a repair call inside an active fault outage joins it (no crew of its own) unless the handler
+    # says it is a different fault (SPEC §12)
+    different_fault = serializers.BooleanField(required=False, default=False)
 
 
 class TicketResolveInputSerializer(ResolveInputSerializer):
