@@ -348,7 +348,8 @@ def _insert_escalations(arm: Q, now: datetime) -> list[NewEscalation]:
 def _flag_subjects(arm: Q) -> dict[str, int]:
     """The breach arm: ONE UPDATE per deadline kind sets the object's breach flag column
     (`ack_breached`, …: SPEC §2's fields, kept in step with the rows), before the rows record
-    their level (the same lock order as the services: the object, then its deadline rows)."""
+    their level (the same lock order as the services: the object, then its deadline rows).
+    Objects whose flag is already set are left alone; returns the flags set now, per kind."""
     out = {src.key: 0 for src in sources()}
     # which kinds have breaches at all (one walk of the breach index; usually none)
     present = set(_rows(arm).order_by().values_list("subject_type", "kind").distinct())
@@ -365,12 +366,15 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
             inner, params = ids.query.sql_with_params()
             field = meta.get_field(src.breached_field)
             with connection.cursor() as cur:
+                # a flag that is already set is not written again (a new row version, and on a full
+                # page an entry in every index of the wide row, for the same value)
                 cur.execute(f"UPDATE {qn(meta.db_table)} SET {qn(field.column)} = true "
-                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner}))", params)
+                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner})) AND NOT {qn(field.column)}", params)
                 out[src.key] = cur.rowcount
         else:
             # the base manager: every row (complaints' default manager shows the complaint kind only)
-            out[src.key] = src.model._base_manager.filter(pk__in=ids).update(**{src.breached_field: True})
+            out[src.key] = (src.model._base_manager.filter(pk__in=ids, **{src.breached_field: False})
+                            .update(**{src.breached_field: True}))
     return out
 
 
