@@ -42,13 +42,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -440,9 +439,7 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
         if new:
             by_type = {src.subject_type: src for src in sources()}
             if connection.vendor == "postgresql" and all(s.recipients for s in by_type.values()):
-                levels = Counter(e.level for e in new)
-                result.notifications = notify_escalations_set_based(by_type, levels, ids=[e.id for e in new],
-                                                                    now=now)
+                result.notifications = notify_escalations_set_based(by_type, new, now=now)
             else:
                 result.notifications = notify_escalations(
                     {key: (_REGISTRY[key], rows) for key, rows in by_source.items() if rows}, now=now)
@@ -504,13 +501,18 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 
 def complaint_recipients():
     """`describe_complaints` in SQL (set-based notifications)."""
+    from customers.models import Customer
+
     return Complaint.all_kinds.annotate(
         r_label=F("number"),
         r_link=Concat(Case(When(kind="complaint", then=Value("/complaints/")), default=Value("/tickets/")),
                       F("number"), Value("/"), output_field=models.CharField()),
         r_owner=F("handler_id"), r_head=F("station__head_id"),
-        r_am=Case(When(grade_at_intake__in=["A", "B"], then=F("customer__account_manager_id")), default=None,
-                  output_field=models.BigIntegerField()),
+        # the customer is read only for grade A/B (a CASE evaluates its branch only when it holds):
+        # a join would read the customer of every escalated complaint
+        r_am=Case(When(grade_at_intake__in=["A", "B"],
+                       then=Subquery(Customer.objects.filter(pk=OuterRef("customer_id")).values("account_manager_id"))),
+                  default=None, output_field=models.BigIntegerField()),
         r_urgent=Value(False, output_field=models.BooleanField())).order_by()
 
 

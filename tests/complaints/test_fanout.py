@@ -6,7 +6,7 @@ here every (recipient, escalation) pair is spelled out."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -105,8 +105,9 @@ def check(monkeypatch) -> dict[int, set[int]]:
     by_id = {e.pk: e for e in escs}
     told = expected(escs)
     by_type = {src.subject_type: src for src in sources()}
-    levels = Counter(e.level for e in escs)
-    rows = fan_out(by_type, levels, ids=list(by_id))
+    new = [NewEscalation(id=e.pk, subject_id=e.subject_id, level=e.level, kind=e.kind, due_at=e.due_at,
+                         subject_type=e.subject_type) for e in escs]
+    rows = fan_out(by_type, new)
 
     # who is told, and of what: the same recipients, the same escalations, counted per level
     assert {r.uid for r in rows} == set(told)
@@ -120,14 +121,12 @@ def check(monkeypatch) -> dict[int, set[int]]:
         assert r.lines == [line(by_id[i]) for i in mine[:DIGEST_LINES]], r.uid
 
     # message by message, the same as the Python path (SQLite's) writes
-    new = defaultdict(list)
-    for e in escs:
-        new[f"{e.subject_type}.{e.kind}"].append(NewEscalation(id=e.pk, subject_id=e.subject_id, level=e.level,
-                                                               kind=e.kind, due_at=e.due_at,
-                                                               subject_type=e.subject_type))
+    per_source = defaultdict(list)
+    for e in new:
+        per_source[f"{e.subject_type}.{e.kind}"].append(e)
     plain = captured(monkeypatch, lambda: notify_escalations(
-        {key: (_REGISTRY[key], rows) for key, rows in new.items()}, now=SWEEP))
-    sql = captured(monkeypatch, lambda: notify_escalations_set_based(by_type, levels, ids=list(by_id), now=SWEEP))
+        {key: (_REGISTRY[key], rows) for key, rows in per_source.items()}, now=SWEEP))
+    sql = captured(monkeypatch, lambda: notify_escalations_set_based(by_type, new, now=SWEEP))
     assert sql == plain
     return told
 
