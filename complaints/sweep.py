@@ -408,12 +408,16 @@ def _plan_on_partial_indexes() -> None:
     The end-of-day instant (20,000 deadlines at once) sorts and hashes tens of thousands of rows:
     with the default 4 MB of `work_mem` each sort spilled to disk, and JIT compilation cost ~0.1 s
     per large statement (more than it saves on statements that touch rows by index), so both are
-    set for the sweep's transaction only."""
+    set for the sweep's transaction only. So is parallel query: misled by the same statistics, the
+    planner gave the breach arm's `SELECT DISTINCT` two parallel workers at a million open objects,
+    whose start-up cost more than the few index pages they read (a sweep with nothing new grew
+    with the open count)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
             cur.execute("SET LOCAL jit = off")
             cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _sweep_once(now: datetime, result: SweepResult) -> None:

@@ -59,3 +59,21 @@ def test_the_complaint_table_keeps_room_for_hot_flag_updates(db):
     with connection.cursor() as cur:
         cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'complaints_complaint'")
         assert "fillfactor=70" in cur.fetchone()[0]
+
+
+def test_the_sweep_plans_without_parallel_workers():
+    """Inside the sweep's transaction (complaints.sweep._plan_on_partial_indexes) no statement
+    gets parallel workers: at a million open objects the planner, misled by the whole table's
+    statistics, started two workers for a breach-arm query that reads a few index pages."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner settings")
+    from django.db import transaction
+
+    from complaints.sweep import _plan_on_partial_indexes
+
+    with transaction.atomic(), connection.cursor() as cur:
+        _plan_on_partial_indexes()
+        cur.execute("SHOW max_parallel_workers_per_gather")
+        assert cur.fetchone()[0] == "0"
+        cur.execute("SHOW jit")
+        assert cur.fetchone()[0] == "off"
