@@ -174,7 +174,7 @@ class Generator:
         self.ds.stations = [{"id": st.id, "code": st.code, "area_type": st.area_type} for st in stations]
         pw = make_password(PASSWORD)
         specs = []  # (username, role, station, leadership, tier)
-        specs += [(f"manager{i}", "manager", None, i == 0, "") for i in range(1, 6)]
+        specs += [(f"manager{i}", "manager", None, i == 1, "") for i in range(1, 6)]  # manager1 leads
         specs += [("bench_admin", "admin", None, False, "")]
         for st in stations:
             specs += [(f"{st.code.lower()}_counter{i}", "counter", st, False, "") for i in range(1, 4)]

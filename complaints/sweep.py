@@ -42,13 +42,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -348,7 +347,8 @@ def _insert_escalations(arm: Q, now: datetime) -> list[NewEscalation]:
 def _flag_subjects(arm: Q) -> dict[str, int]:
     """The breach arm: ONE UPDATE per deadline kind sets the object's breach flag column
     (`ack_breached`, …: SPEC §2's fields, kept in step with the rows), before the rows record
-    their level (the same lock order as the services: the object, then its deadline rows)."""
+    their level (the same lock order as the services: the object, then its deadline rows).
+    Objects whose flag is already set are left alone; returns the flags set now, per kind."""
     out = {src.key: 0 for src in sources()}
     # which kinds have breaches at all (one walk of the breach index; usually none)
     present = set(_rows(arm).order_by().values_list("subject_type", "kind").distinct())
@@ -365,12 +365,15 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
             inner, params = ids.query.sql_with_params()
             field = meta.get_field(src.breached_field)
             with connection.cursor() as cur:
+                # a flag that is already set is not written again (a new row version, and on a full
+                # page an entry in every index of the wide row, for the same value)
                 cur.execute(f"UPDATE {qn(meta.db_table)} SET {qn(field.column)} = true "
-                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner}))", params)
+                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner})) AND NOT {qn(field.column)}", params)
                 out[src.key] = cur.rowcount
         else:
             # the base manager: every row (complaints' default manager shows the complaint kind only)
-            out[src.key] = src.model._base_manager.filter(pk__in=ids).update(**{src.breached_field: True})
+            out[src.key] = (src.model._base_manager.filter(pk__in=ids, **{src.breached_field: False})
+                            .update(**{src.breached_field: True}))
     return out
 
 
@@ -405,12 +408,16 @@ def _plan_on_partial_indexes() -> None:
     The end-of-day instant (20,000 deadlines at once) sorts and hashes tens of thousands of rows:
     with the default 4 MB of `work_mem` each sort spilled to disk, and JIT compilation cost ~0.1 s
     per large statement (more than it saves on statements that touch rows by index), so both are
-    set for the sweep's transaction only."""
+    set for the sweep's transaction only. So is parallel query: misled by the same statistics, the
+    planner gave the breach arm's `SELECT DISTINCT` two parallel workers at a million open objects,
+    whose start-up cost more than the few index pages they read (a sweep with nothing new grew
+    with the open count)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
             cur.execute("SET LOCAL jit = off")
             cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _sweep_once(now: datetime, result: SweepResult) -> None:
@@ -436,9 +443,7 @@ def _sweep_once(now: datetime, result: SweepResult) -> None:
         if new:
             by_type = {src.subject_type: src for src in sources()}
             if connection.vendor == "postgresql" and all(s.recipients for s in by_type.values()):
-                levels = Counter(e.level for e in new)
-                result.notifications = notify_escalations_set_based(by_type, levels, ids=[e.id for e in new],
-                                                                    now=now)
+                result.notifications = notify_escalations_set_based(by_type, new, now=now)
             else:
                 result.notifications = notify_escalations(
                     {key: (_REGISTRY[key], rows) for key, rows in by_source.items() if rows}, now=now)
@@ -500,13 +505,18 @@ def describe_complaints(ids: Iterable[int]) -> dict[int, SubjectInfo]:
 
 def complaint_recipients():
     """`describe_complaints` in SQL (set-based notifications)."""
+    from customers.models import Customer
+
     return Complaint.all_kinds.annotate(
         r_label=F("number"),
         r_link=Concat(Case(When(kind="complaint", then=Value("/complaints/")), default=Value("/tickets/")),
                       F("number"), Value("/"), output_field=models.CharField()),
         r_owner=F("handler_id"), r_head=F("station__head_id"),
-        r_am=Case(When(grade_at_intake__in=["A", "B"], then=F("customer__account_manager_id")), default=None,
-                  output_field=models.BigIntegerField()),
+        # the customer is read only for grade A/B (a CASE evaluates its branch only when it holds):
+        # a join would read the customer of every escalated complaint
+        r_am=Case(When(grade_at_intake__in=["A", "B"],
+                       then=Subquery(Customer.objects.filter(pk=OuterRef("customer_id")).values("account_manager_id"))),
+                  default=None, output_field=models.BigIntegerField()),
         r_urgent=Value(False, output_field=models.BooleanField())).order_by()
 
 
