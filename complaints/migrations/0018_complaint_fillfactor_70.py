@@ -26,7 +26,7 @@ def fillfactor(value):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("complaints", "0016_return_and_termination"),
+        ("complaints", "0017_manager_review_deadline"),
     ]
 
     operations = [
