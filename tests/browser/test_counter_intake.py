@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from tests.browser.conftest import assert_no_horizontal_scroll, login, screenshot
+from tests.browser.fixtures import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SH = ZoneInfo("Asia/Shanghai")
@@ -23,7 +24,7 @@ def test_counter_staff_enter_a_walk_in_complaint_and_see_the_receipt(browser_pag
         page.select_option("#id_category", "service.attitude")
         page.fill("#id_description", "营业厅窗口排队一小时无人办理，工作人员态度生硬。")
         # the form shows the deadlines before saving
-        page.wait_for_function("document.getElementById('pv-resolve').textContent.includes('2026-10-09')")
+        wait_until(lambda: "2026-10-09" in (page.text_content("#pv-resolve") or ""))
         assert page.text_content("#pv-ack").startswith("2026-09-26 16:0")
         assert_no_horizontal_scroll(page)
         screenshot(page, "counter-intake-form")
@@ -47,5 +48,5 @@ def test_counter_search_as_you_type_fills_the_customer(browser_page, users, stat
     page.click("#customer-suggest button")
     assert "3300123456" in page.text_content("#customer-chosen-text")
     assert page.input_value("#id_complainant_phone") == "13912345678"
-    page.wait_for_function("document.getElementById('pv-policy').textContent.includes('金牌')")
+    wait_until(lambda: "金牌" in (page.text_content("#pv-policy") or ""))
     screenshot(page, "counter-customer-chosen")
