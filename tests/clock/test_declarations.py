@@ -140,7 +140,7 @@ def test_the_sweeps_candidates_of_an_outage_are_the_declared_running_deadlines(s
 
 def _all_past_complaint(status, station, users):
     """A complaint in `status` whose every deadline (ack, resolve, callback, assign: still in the
-    queue) is long past."""
+    queue, review: not reviewed) is long past."""
     past = timezone.now() - timedelta(days=10)
     c = complaint_in(status, station, users)
     Complaint.objects.filter(pk=c.pk).update(
@@ -150,6 +150,7 @@ def _all_past_complaint(status, station, users):
         acknowledged_at=None if status == "received" else past - timedelta(hours=20),
         resolved_at=past - timedelta(hours=10) if status in ("resolved", "closed") else None,
         assign_due_at=past, assign_warn_at=past - timedelta(hours=1), assigned_at=None, handler=None,
+        review_due_at=past, review_warn_at=past - timedelta(hours=1), reviewed_at=None, review_breached=False,
         ack_breached=False, resolve_breached=False, callback_breached=False, assign_breached=False)
     c = Complaint.objects.get(pk=c.pk)
     sync(c, subject_type="complaint")
@@ -253,7 +254,8 @@ def order_in(kind: str, status: str, station, users):
     declare), its deadline rows in step."""
     c = complaint_in(status, station, users)
     decl = KINDS[kind]
-    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign") if k not in decl.deadlines
+    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign", "review")
+               if k not in decl.deadlines
                for col in ("due_at", "warn_at")}
     Complaint.all_kinds.filter(pk=c.pk).update(kind=kind, service_type="other" if kind == "service" else "",
                                                address="东风路1号" if kind == "repair" else "", **cleared)
@@ -287,7 +289,7 @@ def test_every_kinds_actions_answer_as_declared(api, users, station, kind, statu
 def test_the_sweeps_candidates_of_every_kind_are_its_declared_running_deadlines(users, station, kind, status):
     lc = KINDS[kind].lifecycle
     c = _all_past_complaint(status, station, users)
-    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign") if k not in lc.kinds
+    cleared = {f"{k}_{col}": None for k in ("ack", "resolve", "callback", "assign", "review") if k not in lc.kinds
                for col in ("due_at", "warn_at")}
     Complaint.all_kinds.filter(pk=c.pk).update(kind=kind, **cleared)
     from clock.models import Deadline
