@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),
+    path("", include("tickets.page_urls")),  # /counter/ (every kind), /tickets/
     path("", include("grading.urls")),
     path("", include("reports.urls")),
 ]
