@@ -109,6 +109,13 @@ class AssignForm(forms.Form):
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class SendForm(forms.Form):
+    """A returned order sent on to the right station (SPEC §11)."""
+
+    station = forms.ModelChoiceField(label=_("Supply station"), queryset=SupplyStation.objects.order_by("code"),
+                                     to_field_name="code")
+
+
 class TakeForm(forms.Form):
     """Taking an order needs no input: the taker becomes the handler (首问负责制)."""
 
@@ -127,4 +134,8 @@ ACTION_FORMS = {
     "close": ReasonForm,
     "take": TakeForm,
     "review": NoteForm,
+    # SPEC §11, for the kinds that declare them (complaints/kinds.py)
+    "return": ReasonForm,
+    "send": SendForm,
+    "terminate": ReasonForm,
 }

@@ -39,6 +39,9 @@ SERVICES = {
     "close": services.complaint_close,
     "take": services.complaint_take,
     "review": services.complaint_review,
+    "return": services.order_return,
+    "send": services.order_send,
+    "terminate": services.order_terminate,
 }
 
 

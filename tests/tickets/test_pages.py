@@ -380,3 +380,19 @@ def test_events_of_an_answered_enquiry_are_on_its_page(users):
         EventKind.RECEIVED, EventKind.CLOSED}
     html = client_for(users["handler"]).get(f"/tickets/{order.number}/").content.decode()
     assert "可在网上国网办理。" in html and 'id="timeline"' in html
+
+
+def test_a_station_returns_an_order_from_its_page_and_a_manager_terminates_another(users):
+    service = take(users["counter"], "service", service_type="other")
+    c = client_for(users["handler"])
+    assert "return" in _action_ids(c.get(f"/tickets/{service.number}/").content.decode())
+    r = c.post(f"/tickets/{service.number}/return/", {"return-reason": "该地址属城西供电所。"})
+    assert r.status_code == 302
+    service.refresh_from_db()
+    assert service.return_reason == "该地址属城西供电所。"
+    report = take(users["counter"], "report")
+    m = client_for(users["manager"])
+    assert "terminate" in _action_ids(m.get(f"/tickets/{report.number}/").content.decode())
+    m.post(f"/tickets/{report.number}/terminate/", {"terminate-reason": "已依法处理，客户要求超出规定。"})
+    report.refresh_from_db()
+    assert report.status == "closed" and report.terminated_at is not None
