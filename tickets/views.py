@@ -142,12 +142,16 @@ def counter_preview(request):
         decl = KINDS[kind]
         answer.update(kind=kind, kind_label=decl.label, prefix=decl.prefix,
                       service_type=service_type if kind == OrderKind.SERVICE else "",
-                      callback=_callback_text(preview["callback"]) if preview and preview["callback"] else None)
+                      callback=_callback_text(preview["callback"], kind) if preview and preview["callback"] else None)
     return JsonResponse(answer)
 
 
-def _callback_text(target) -> str:
+def _callback_text(target, kind: str) -> str:
     amount, unit = target
+    if kind == OrderKind.REPAIR:  # the caller is called back after the repair (SPEC §11)
+        if unit == "workdays":
+            return _("%(n)s working day(s) after the repair") % {"n": amount}
+        return _("%(n)s hour(s) after the repair") % {"n": amount}
     if unit == "workdays":
         return _("%(n)s working day(s) after the reply") % {"n": amount}
     return _("%(n)s hour(s) after the reply") % {"n": amount}

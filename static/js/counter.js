@@ -4,7 +4,7 @@
   const $ = (id) => document.getElementById(id);
   const form = $("intake-form"), search = $("customer-search"), list = $("customer-suggest");
   const hidden = form.querySelector("input[name=customer]");
-  let timer = null;
+  let timer = null, previews = 0;
   function esc(s) { const d = document.createElement("div"); d.textContent = s == null ? "" : s; return d.innerHTML; }
   // the kind is picked first (radio buttons: arrow keys, Alt + its number); the form shows what
   // that kind needs ([data-kinds] lists the kinds a block belongs to)
@@ -17,21 +17,30 @@
     form.querySelectorAll(".kind-choice").forEach(function (el) {
       el.classList.toggle("chosen-kind", el.querySelector("input").checked);
     });
-    const submit = $("intake-submit");
-    submit.textContent = k === "complaint" ? submit.dataset.labelComplaint : submit.dataset.labelOther;
+    [$("intake-submit"), $("complainant-name-label")].forEach(function (el) {
+      el.textContent = k === "complaint" ? el.dataset.labelComplaint : el.dataset.labelOther;
+    });
     if (form.inside_installation) $("inside-help").hidden = !(k === "repair" && form.inside_installation.value === "true");
   }
   function preview() {
     const p = new URLSearchParams({customer: hidden.value || "", channel: form.channel.value,
       severity: form.severity.value, received_at: form.received_at.value || "", kind: kind(),
       service_type: form.service_type ? form.service_type.value : ""});
+    const asked = ++previews;  // answers can come back out of order: only the last question's counts
     fetch(form.dataset.previewUrl + "?" + p, {credentials: "same-origin"}).then(r => r.json()).then(d => {
+      if (asked !== previews) return;
       $("pv-kind").textContent = d.kind_label || "—";
       $("pv-prefix").textContent = d.prefix ? d.prefix + "YYYYMMDD####" : "—";
       $("pv-policy").textContent = d.policy || "—";
       $("pv-ack").textContent = d.ack_due_at || "—";
       $("pv-resolve").textContent = d.resolve_due_at || "—";
       $("pv-callback").textContent = d.callback || "—";
+      // a deadline the kind does not have is not shown (an enquiry has no first contact, a repair
+      // call no reply deadline of its own); a complaint shows its rows as it always did
+      [["ack", "ack_due_at"], ["resolve", "resolve_due_at"], ["callback", "callback"]].forEach(function (pair) {
+        const absent = d.kind && d.kind !== "complaint" && !d[pair[1]];
+        form.querySelectorAll('[data-pv="' + pair[0] + '"]').forEach(function (el) { el.hidden = absent; });
+      });
     });
   }
   form.querySelectorAll("input[name=kind]").forEach(function (r) {
