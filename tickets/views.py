@@ -190,6 +190,7 @@ def ticket_list(request):
         raise PermissionDenied
     filterset = TicketFilterSet(request.GET or None, queryset=selectors.ticket_list(user=request.user),
                                 request=request)
+    filterset.form.order_fields(["kind", "subtype"])  # the kind first, then the complaint filters
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = list(page.object_list)

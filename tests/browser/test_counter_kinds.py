@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.browser.test_desk_journeys import shot
 from tests.customers.factories import CustomerFactory
 from workorders.models import WorkOrder
 
+SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -121,6 +123,11 @@ def test_the_ticket_list_is_cards_on_a_phone(new_page, users, station):
     rows = page.locator("#ticket-list tbody tr")
     assert rows.count() == 5
     assert_no_horizontal_scroll(page)
+    # each kind's own reply deadline (SPEC §11): an enquiry within 1 working day, a report 9
+    enquiry = Complaint.all_kinds.get(kind="enquiry")
+    row = page.locator("#ticket-list tbody tr", has_text=enquiry.number)
+    assert row.locator("td.c-due").inner_text().endswith(enquiry.resolve_due_at.astimezone(SH).strftime("%Y-%m-%d %H:%M"))
+    assert enquiry.sla_policy.kind == "enquiry"
     first = rows.first
     for cell in ("td.c-number", "td.c-kind", "td.c-status", "td.c-sla"):
         box = first.locator(cell).bounding_box()
