@@ -109,6 +109,13 @@ class AssignForm(forms.Form):
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class AnswerForm(forms.Form):
+    """An enquiry's answer (咨询): it closes the enquiry."""
+
+    answer = forms.CharField(label=_("Answer given to the caller"), max_length=MAX_DESCRIPTION,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class SendForm(forms.Form):
     """A returned order sent on to the right station (SPEC §11)."""
 
@@ -138,4 +145,5 @@ ACTION_FORMS = {
     "return": ReasonForm,
     "send": SendForm,
     "terminate": ReasonForm,
+    "answer": AnswerForm,
 }

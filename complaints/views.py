@@ -42,6 +42,7 @@ SERVICES = {
     "return": services.order_return,
     "send": services.order_send,
     "terminate": services.order_terminate,
+    "answer": services.order_answer,
 }
 
 

@@ -274,7 +274,8 @@ def test_the_detail_page_offers_the_actions_the_kinds_lifecycle_allows(users):
 def test_a_handler_answers_an_enquiry_from_its_page_and_it_closes(users):
     enquiry = take(users["counter"], "enquiry")
     c = client_for(users["handler"])
-    r = c.post(f"/tickets/{enquiry.number}/resolve/", {"resolve-resolution": "已电话告知执行时间。"})
+    assert "answer" in _action_ids(c.get(f"/tickets/{enquiry.number}/").content.decode())
+    r = c.post(f"/tickets/{enquiry.number}/answer/", {"answer-answer": "已电话告知执行时间。"})
     assert r.status_code == 302 and r["Location"] == f"/tickets/{enquiry.number}/"
     enquiry.refresh_from_db()
     assert enquiry.status == "closed" and enquiry.resolution == "已电话告知执行时间。"
