@@ -245,6 +245,7 @@ def test_the_ticket_list_is_in_english_for_an_english_reader(users):
     _orders(users, 5)
     html = client_for(users["handler"], language="en").get("/tickets/").content.decode()
     assert "Fault repair" in html and "Enquiry" in html and "Orders of every kind" in html
+    assert {"Enquiry", "Orders", "repair"} <= _latin_words(html)  # what the Chinese pages' check looks for
 
 
 # --- /tickets/<number>/ --------------------------------------------------------------------------
@@ -397,3 +398,37 @@ def test_a_station_returns_an_order_from_its_page_and_a_manager_terminates_anoth
     m.post(f"/tickets/{report.number}/terminate/", {"terminate-reason": "已依法处理，客户要求超出规定。"})
     report.refresh_from_db()
     assert report.status == "closed" and report.terminated_at is not None
+
+
+# --- Chinese pages carry no English ---------------------------------------------------------------
+
+ALLOWED_LATIN = {"SLA", "YYYYMMDD", "Alt", "FreeOTP"}
+
+
+def _latin_words(html: str) -> set[str]:
+    """Words of Latin letters in the visible text of the page's main part (numbers, order
+    numbers and codes aside)."""
+    main = html[html.index("<main"):html.index("</main>")]
+    main = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", main)
+    words = set(re.findall(r"\b[A-Za-z][A-Za-z]{2,}\b", text))
+    return {w for w in words if w not in ALLOWED_LATIN}
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_pages_of_every_kind_are_all_chinese(users, customer):
+    orders = [take(users["counter"], "enquiry", answer="可在网上国网办理。"),
+              take(users["counter"], "repair", address="东风路12号", customer=customer),
+              take(users["counter"], "service", service_type="meter_fault"),
+              take(users["counter"], "report"), take(users["counter"], "suggestion"),
+              take(users["counter"], "praise"), take(users["counter"], "opinion")]
+    for user in ("counter", "handler", "manager"):
+        c = client_for(users[user])
+        pages = ["/counter/", "/counter/?kind=repair", "/tickets/", f"/customers/{customer.account_no}/"]
+        pages += [f"/tickets/{o.number}/" for o in orders] + [f"/tickets/{o.number}/receipt/" for o in orders]
+        if user == "handler":
+            pages += ["/queue/", "/my-work/"]
+        for path in pages:
+            r = c.get(path)
+            assert r.status_code == 200, (user, path)
+            assert _latin_words(r.content.decode()) == set(), (user, path)
