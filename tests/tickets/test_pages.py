@@ -432,3 +432,9 @@ def test_the_pages_of_every_kind_are_all_chinese(users, customer):
             r = c.get(path)
             assert r.status_code == 200, (user, path)
             assert _latin_words(r.content.decode()) == set(), (user, path)
+
+
+def test_a_work_order_can_be_made_from_an_order_of_any_kind_and_the_crew_sees_its_kind(users):
+    order = take(users["counter"], "service", service_type="meter_fault")
+    html = client_for(users["handler"]).get(f"/work-orders/new/?complaint={order.number}").content.decode()
+    assert "来自工单" in html and "服务申请" in html and f'href="/tickets/{order.number}/"' in html
