@@ -133,3 +133,38 @@ def test_the_ticket_list_is_cards_on_a_phone(new_page, users, station):
         box = first.locator(cell).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell, box)
     shot(page, "ticket-list-390")
+
+
+def test_a_repair_calls_receipt_prints_whole_on_80mm(new_page, users, station):
+    import subprocess
+
+    from tests.browser.test_desk_journeys import SCREENS
+    from tests.browser.test_receipt_print import _pdf_tools
+    from tickets.services import ticket_intake
+
+    _pdf_tools()
+    order = ticket_intake(by=users["counter"], kind="repair", channel="phone", complainant_name="王大明",
+                          complainant_phone="13912345678", address="城东区东风路12号3单元501室",
+                          description="整栋楼突然停电，邻居家也没电，楼道应急灯亮着，怀疑是小区配电箱故障。")
+    page = new_page(1280, 800)
+    login(page, "counter1")
+    page.goto(f"{page.base_url}/tickets/{order.number}/receipt/?paper=80mm")
+    lines = [line.strip() for line in page.locator("#receipt").inner_text().splitlines() if line.strip()]
+    shown = "\n".join(lines)
+    assert order.number in shown and "故障报修" in shown and "95598" in shown and "13912345678" in shown
+    assert order.work_order_number in shown
+    page.emulate_media(media="print")
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    pdf = SCREENS / "receipt-repair-80mm.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert abs(float(re.search(r"Page size:\s+([\d.]+) x", info).group(1)) - 80 / 25.4 * 72) < 1.5, info
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    for line in lines:
+        want = re.sub(r"\s+", "", line)
+        if re.search(r"[\u4e00-\u9fff]", want):
+            assert want in flat, f"{line!r} is not whole in the PDF"
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(SCREENS / "receipt-repair-80mm")],
+                   check=True)
