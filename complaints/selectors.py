@@ -169,6 +169,7 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
     (pause, extension, reopen) with who and why, and whether it was met."""
     from core.calendar import get_calendar
 
+    from .kinds import kind_of
     from .sla import deadline_provisional
 
     targets = complaint.sla_targets or {}
@@ -179,6 +180,8 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         ("resolve", "resolve_due_at", complaint.resolved_at, complaint.resolve_breached),
         ("callback", "callback_due_at", complaint.callback_at, complaint.callback_breached),
     ]:
+        if kind not in kind_of(complaint).deadlines:
+            continue  # a deadline its kind does not have (an enquiry's first contact, a repair's reply)
         moves = []
         for e in events:
             change = (e.data or {}).get("deadlines", {}).get(field)

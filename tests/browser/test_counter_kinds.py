@@ -86,10 +86,14 @@ def test_counter_staff_take_an_enquiry_a_repair_call_and_a_report(new_page, user
     assert _text(page, "#receipt-address") == "东风路12号3单元"
     shot(page, "receipt-repair")
     assert time.monotonic() - started < 60
+    page.click("text=打开工单")  # the order's page links its work order
+    assert page.is_visible(f'a[href="/work-orders/{wo.number}/"]')
+    assert _text(page, "#kind") == "故障报修"
+    shot(page, "ticket-detail-repair")
 
     # 3. a report: Alt + its number picks the kind; the informant is withheld on the receipt
     started = time.monotonic()
-    page.click("text=下一张工单")
+    page.goto(page.base_url + "/counter/")
     page.keyboard.press("Alt+5")
     if not page.is_checked("#id_kind_report"):  # an access key the browser keeps for itself
         page.check("#id_kind_report")

@@ -266,6 +266,10 @@ def test_the_detail_page_offers_the_actions_the_kinds_lifecycle_allows(users):
     assert 'name="resolve-verified"' not in enquiry_html  # no verdict for an enquiry
     repair_html = c.get(f"/tickets/{repair.number}/").content.decode()
     assert not {"acknowledge", "pause", "request-extension"} & _action_ids(repair_html)
+    # the clock shows the deadlines the kind has: a repair call's first contact and reply are its
+    # work order's arrival and restore, not rows of its own
+    clock = repair_html[repair_html.index('id="sla-clock"'):repair_html.index('id="work-orders"')]
+    assert "首次联系" not in clock and "答复" not in clock
     report_html = c.get(f"/tickets/{report.number}/").content.decode()
     assert "acknowledge" in _action_ids(report_html)
     assert 'id="kind">举报<' in report_html
