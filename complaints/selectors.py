@@ -242,14 +242,14 @@ def station_queue(*, user, station_id: int | None, limit: int = 200) -> tuple[li
 
 
 def station_late(*, user, station_id: int | None, now, limit: int = 50) -> list[Complaint]:
-    """The station's open complaints that are late (a deadline breached or already past)."""
+    """The station's open orders of every kind that are late (a deadline breached or already past)."""
     from django.db.models import F
 
     from .filters import breached_q
     from .lifecycle import OPEN_STATUSES
 
     due, kind = next_deadline()
-    qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))
+    qs = (order_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))
           .select_related(None).select_related("customer", "category", "station", "handler")
           .annotate(next_due=due, next_kind=kind))
     if station_id is not None:

@@ -17,7 +17,7 @@
     form.querySelectorAll(".kind-choice").forEach(function (el) {
       el.classList.toggle("chosen-kind", el.querySelector("input").checked);
     });
-    [$("intake-submit"), $("complainant-name-label")].forEach(function (el) {
+    [$("intake-submit"), $("complainant-name-label"), $("description-label")].forEach(function (el) {
       el.textContent = k === "complaint" ? el.dataset.labelComplaint : el.dataset.labelOther;
     });
     if (form.inside_installation) $("inside-help").hidden = !(k === "repair" && form.inside_installation.value === "true");

@@ -442,3 +442,21 @@ def test_a_work_order_can_be_made_from_an_order_of_any_kind_and_the_crew_sees_it
     order = take(users["counter"], "service", service_type="meter_fault")
     html = client_for(users["handler"]).get(f"/work-orders/new/?complaint={order.number}").content.decode()
     assert "来自工单" in html and "服务申请" in html and f'href="/tickets/{order.number}/"' in html
+
+
+def test_the_station_overview_shows_late_orders_of_every_kind(users, station):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.customers.factories import StaffFactory
+
+    head = StaffFactory(username="head1", role="handler", station=station)
+    station.head = head
+    station.save(update_fields=["head"])
+    with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
+        late = take(users["counter"], "enquiry")  # 1 working day: past by now
+    Complaint.all_kinds.filter(pk=late.pk).update(resolve_breached=True)
+    resp = client_for(head).get("/station/")
+    assert [c.number for c in resp.context["late"]] == [late.number]
+    assert f'href="/tickets/{late.number}/"' in resp.content.decode()
