@@ -460,3 +460,21 @@ def test_the_station_overview_shows_late_orders_of_every_kind(users, station):
     resp = client_for(head).get("/station/")
     assert [c.number for c in resp.context["late"]] == [late.number]
     assert f'href="/tickets/{late.number}/"' in resp.content.decode()
+
+
+def test_the_ticket_list_costs_the_same_queries_for_a_few_orders_as_for_a_full_page(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["manager"])
+
+    def cost():
+        c.get("/tickets/")  # warm the session and the reference caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/tickets/").status_code == 200
+        return len(ctx.captured_queries)
+
+    _orders(users, 4)
+    few = cost()
+    _orders(users, 46)  # 50: a full page of every kind
+    assert cost() == few
