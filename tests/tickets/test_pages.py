@@ -478,3 +478,14 @@ def test_the_ticket_list_costs_the_same_queries_for_a_few_orders_as_for_a_full_p
     few = cost()
     _orders(users, 46)  # 50: a full page of every kind
     assert cost() == few
+
+
+@pytest.mark.parametrize("path", ["/counter/", "/counter/?kind=repair", "/tickets/"])
+def test_the_english_counter_and_list_carry_no_chinese_labels(users, path):
+    html = client_for(users["counter"], language="en").get(path).content.decode()
+    main = html[html.index("<main"):html.index("</main>")]
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", main, flags=re.S))
+    for data in ("城东供电所", "城西供电所"):  # the stations' names are data (the station filter)
+        text = text.replace(data, "")
+    assert re.findall(r"[\u4e00-\u9fff]+", text) == []
+    assert "Fault repair" in text and "Kind of order" in text if path.startswith("/counter/") else "Orders" in text
