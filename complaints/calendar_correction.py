@@ -30,6 +30,7 @@ from servicecenter.exceptions import ValidationFailed
 from servicecenter.lib import deadlines
 
 from .choices import EventKind, ExtensionStatus
+from .kinds import order_url
 from .lifecycle import OPEN_STATUSES
 from .models import Complaint, ComplaintEvent, ExtensionRequest, PauseSegment
 from .sla import deadline_start, open_deadlines
@@ -148,7 +149,7 @@ def calendar_load_year(*, year: int, rows: list[tuple[date, bool, str]], by, sou
             if earlier and c.handler_id:
                 messages.append({
                     "recipient_id": c.handler_id, "kind": "complaint.calendar_corrected", "urgent": True,
-                    "dedupe_key": f"complaint:{c.pk}:calendar:{year}:{c.version}", "link": f"/complaints/{c.number}/",
+                    "dedupe_key": f"complaint:{c.pk}:calendar:{year}:{c.version}", "link": order_url(c),
                     "subject": _("Complaint %(number)s: the official %(year)s calendar moved a deadline earlier") % {
                         "number": c.number, "year": year}})
     Complaint.all_kinds.bulk_update(changed_rows, ["ack_due_at", "ack_warn_at", "resolve_due_at", "resolve_warn_at",

@@ -24,6 +24,9 @@ SYSTEM_SENTENCES = (
     _("urged twice by the complainant"),
     _("The complainant is dissatisfied."),
     _("Closed after the callback."),
+    # the orders of every kind (services.order_intake, _reply): shown in the reader's language
+    _("Answered on the spot."),
+    _("Closed with the reply (no callback)."),
 )
 
 

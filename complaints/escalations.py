@@ -359,8 +359,9 @@ def subject_refs(escalations) -> dict[tuple[str, int], tuple[str, str]]:
     wanted = defaultdict(set)
     for esc in escalations:
         if esc.complaint_id and esc.complaint is not None:
-            number = esc.complaint.number
-            out[(esc.subject_type, esc.subject_id)] = (number, f"/complaints/{number}/")
+            from .kinds import order_url
+
+            out[(esc.subject_type, esc.subject_id)] = (esc.complaint.number, order_url(esc.complaint))
         else:
             wanted[esc.subject_type].add(esc.subject_id)
     for subject_type, ids in wanted.items():

@@ -109,6 +109,20 @@ class AssignForm(forms.Form):
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class AnswerForm(forms.Form):
+    """An enquiry's answer (咨询): it closes the enquiry."""
+
+    answer = forms.CharField(label=_("Answer given to the caller"), max_length=MAX_DESCRIPTION,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SendForm(forms.Form):
+    """A returned order sent on to the right station (SPEC §11)."""
+
+    station = forms.ModelChoiceField(label=_("Supply station"), queryset=SupplyStation.objects.order_by("code"),
+                                     to_field_name="code")
+
+
 class TakeForm(forms.Form):
     """Taking an order needs no input: the taker becomes the handler (首问负责制)."""
 
@@ -127,4 +141,9 @@ ACTION_FORMS = {
     "close": ReasonForm,
     "take": TakeForm,
     "review": NoteForm,
+    # SPEC §11, for the kinds that declare them (complaints/kinds.py)
+    "return": ReasonForm,
+    "send": SendForm,
+    "terminate": ReasonForm,
+    "answer": AnswerForm,
 }

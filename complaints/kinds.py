@@ -115,3 +115,18 @@ def kind_of(obj_or_code) -> Kind:
 def lifecycle_of(obj) -> Lifecycle:
     """The lifecycle of one order: its kind's."""
     return COMPLAINT.of(obj)
+
+
+# The page that shows an order: a complaint its own page (/complaints/, as it always was), every
+# other kind the orders' page (/tickets/, the tickets app). Notification links, escalation rows,
+# queues and work lists all take an order's link from here (the sweep's SQL twin:
+# complaints/sweep.py complaint_recipients).
+COMPLAINT_PAGES = "/complaints/"
+ORDER_PAGES = "/tickets/"
+
+
+def order_url(order=None, *, kind: str = "", number: str = "") -> str:
+    """The URL of the page of an order of any kind (an order, or its kind and number)."""
+    if order is not None:
+        kind, number = getattr(order, "kind", "") or OrderKind.COMPLAINT, order.number
+    return f"{COMPLAINT_PAGES if (kind or OrderKind.COMPLAINT) == OrderKind.COMPLAINT else ORDER_PAGES}{number}/"

@@ -1,4 +1,5 @@
-"""The customer card's "Complaints" panel (registered in core.registry.customer_panels in AppConfig.ready)."""
+"""The customer card's orders panel: every kind of the customer's orders, the kind named
+(registered in core.registry.customer_panels in AppConfig.ready)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from django.utils import timezone
 
 
 def complaints_panel(request, customer):
-    from .selectors import customer_complaints
+    from .selectors import customer_orders
     from .sla import sla_state
 
-    complaints = list(customer_complaints(user=request.user, customer=customer)[:20])
+    complaints = list(customer_orders(user=request.user, customer=customer)[:20])
     now = timezone.now()
     for c in complaints:
         c.sla_state_value = sla_state(c, now)

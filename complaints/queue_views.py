@@ -16,7 +16,9 @@ from servicecenter.exceptions import DomainError
 from servicecenter.roles import ADMIN, HANDLER, MANAGER, has_role, headed_station_ids, sees_all_stations
 
 from . import selectors, services
+from .choices import OrderKind
 from .escalations import can_acknowledge, subject_refs
+from .kinds import order_url
 
 
 def _station_choice(request) -> tuple[int | None, list[SupplyStation]]:
@@ -61,15 +63,19 @@ def queue(request):
 @require_POST
 def queue_take(request, number):
     """One click: the handler takes the complaint (a second taker is told who was first)."""
-    complaint = selectors.complaint_get(user=request.user, number=number)
+    order = selectors.order_get(user=request.user, number=number)  # an order of any kind
     try:
-        services.complaint_take(complaint=complaint, by=request.user)
+        services.complaint_take(complaint=order, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("complaints:queue")
-    messages.success(request, _("You took complaint %(number)s: it is yours until it is handed on.") % {
-        "number": complaint.number})
-    return redirect("complaints:detail", number=number)
+    if order.kind == OrderKind.COMPLAINT:
+        messages.success(request, _("You took complaint %(number)s: it is yours until it is handed on.") % {
+            "number": order.number})
+    else:
+        messages.success(request, _("You took %(kind)s %(number)s: it is yours until it is handed on.") % {
+            "kind": order.get_kind_display(), "number": order.number})
+    return redirect(order_url(order))
 
 
 @login_required

@@ -96,23 +96,58 @@ def customer_complaints(*, user, customer) -> QuerySet[Complaint]:
     return complaint_list(user=user).filter(customer=customer)
 
 
-def intake_preview(*, grade: str, severity: str, channel: str, received_at) -> dict | None:
-    """The policy and the deadlines a complaint would get, before it is saved (the counter form)."""
+def order_list(*, user) -> QuerySet[Complaint]:
+    """The orders of EVERY kind a user may see (the complaints' scope), with what lists show
+    joined: the queue, the work list, the customer card (tickets.selectors.ticket_list is the
+    same over the Ticket proxy, for /tickets/)."""
+    return (Complaint.all_kinds.filter(complaint_scope(user))
+            .select_related("customer", "category", "category__parent", "station", "handler", "repeat_of"))
+
+
+def order_get(*, user, number: str) -> Complaint:
+    """One order of any kind by number; out of scope -> 404."""
+    try:
+        return (order_list(user=user).select_related("sla_policy", "received_by", "resolved_by")
+                .annotate(clock_rows=deadlines_annotation("complaint")).get(number=number))
+    except (Complaint.DoesNotExist, ValueError):
+        raise Http404
+
+
+def customer_orders(*, user, customer) -> QuerySet[Complaint]:
+    """The customer card's orders: every kind, newest first; a report (whose customer is its
+    informant) only for those who may see informants (informant_searchable_q)."""
+    return (order_list(user=user).filter(customer=customer).filter(informant_searchable_q(user))
+            .order_by("-received_at", "-id"))
+
+
+def intake_preview(*, grade: str, severity: str, channel: str, received_at, kind: str = "complaint",
+                   service_type: str = "") -> dict | None:
+    """The policy and the deadlines an order of `kind` would get, before it is saved (the counter
+    form): the policy picked as the intake picks it (complaints.services.order_intake: severity,
+    grade, channel, kind, service type) and the deadlines its kind has (complaints/kinds.py)."""
     from core.calendar import get_calendar
     from servicecenter.lib import deadlines
 
+    from .kinds import KINDS
     from .reference import get_policies
     from .sla import pick_policy
 
-    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel)
+    decl = KINDS.get(kind)
+    if decl is None:
+        return None
+    policy = pick_policy(get_policies(), severity=severity, grade=grade, channel=channel, kind=decl.code,
+                         service_type=service_type if decl.code == "service" else "")
     if policy is None:
         return None
     cal = get_calendar()
+    targets = policy.targets(decl.deadlines)
+    due = {k: deadlines.add(received_at, *targets[k], cal) for k in ("ack", "resolve")
+           if k in decl.deadlines and targets.get(k)}
     return {
         "policy": policy.name,
-        "ack_due_at": deadlines.add(received_at, policy.ack_amount, policy.ack_unit, cal),
-        "resolve_due_at": deadlines.add(received_at, policy.resolve_amount, policy.resolve_unit, cal),
-        "callback": [policy.callback_amount, policy.callback_unit],
+        "ack_due_at": due.get("ack"),
+        "resolve_due_at": due.get("resolve"),
+        "callback": list(targets["callback"]) if "callback" in decl.deadlines and targets.get("callback") else None,
     }
 
 
@@ -134,6 +169,7 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
     (pause, extension, reopen) with who and why, and whether it was met."""
     from core.calendar import get_calendar
 
+    from .kinds import kind_of
     from .sla import deadline_provisional
 
     targets = complaint.sla_targets or {}
@@ -144,6 +180,8 @@ def sla_clock(complaint: Complaint, events) -> list[dict]:
         ("resolve", "resolve_due_at", complaint.resolved_at, complaint.resolve_breached),
         ("callback", "callback_due_at", complaint.callback_at, complaint.callback_breached),
     ]:
+        if kind not in kind_of(complaint).deadlines:
+            continue  # a deadline its kind does not have (an enquiry's first contact, a repair's reply)
         moves = []
         for e in events:
             change = (e.data or {}).get("deadlines", {}).get(field)
@@ -192,7 +230,7 @@ def station_queue(*, user, station_id: int | None, limit: int = 200) -> tuple[li
     from .lifecycle import OPEN_STATUSES
 
     due, kind = next_deadline()
-    qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES)
+    qs = (order_list(user=user).filter(status__in=OPEN_STATUSES)  # every kind (SPEC §11)
           .select_related(None).select_related("customer", "category", "station", "handler")
           .annotate(next_due=due, next_kind=kind))
     if station_id is not None:
@@ -204,14 +242,14 @@ def station_queue(*, user, station_id: int | None, limit: int = 200) -> tuple[li
 
 
 def station_late(*, user, station_id: int | None, now, limit: int = 50) -> list[Complaint]:
-    """The station's open complaints that are late (a deadline breached or already past)."""
+    """The station's open orders of every kind that are late (a deadline breached or already past)."""
     from django.db.models import F
 
     from .filters import breached_q
     from .lifecycle import OPEN_STATUSES
 
     due, kind = next_deadline()
-    qs = (complaint_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))
+    qs = (order_list(user=user).filter(status__in=OPEN_STATUSES).filter(breached_q(now))
           .select_related(None).select_related("customer", "category", "station", "handler")
           .annotate(next_due=due, next_kind=kind))
     if station_id is not None:

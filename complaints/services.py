@@ -50,7 +50,7 @@ from .choices import (
     ServiceType,
     SubjectType,
 )
-from .kinds import KINDS, kind_of, lifecycle_of
+from .kinds import KINDS, kind_of, lifecycle_of, order_url
 from .lifecycle import ACTION_ROLES
 from .models import Complaint, ComplaintEvent, Escalation, ExtensionRequest, PauseSegment
 from .reference import get_policies
@@ -151,9 +151,7 @@ def _clock(complaint: Complaint, **kwargs) -> None:
 
 
 def _link(complaint: Complaint) -> str:
-    if complaint.kind != OrderKind.COMPLAINT:
-        return f"/tickets/{complaint.number}/"
-    return f"/complaints/{complaint.number}/"
+    return order_url(complaint)
 
 
 # --- intake --------------------------------------------------------------------------------

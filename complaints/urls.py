@@ -7,8 +7,7 @@ from . import calendar_views, escalation_views, queue_views, views
 app_name = "complaints"
 
 urlpatterns = [
-    path("counter/", views.counter, name="counter"),
-    path("counter/preview.json", views.counter_preview, name="preview"),
+    # /counter/ (every kind's intake) is the tickets app's: tickets/page_urls.py
     path("escalations/", escalation_views.escalation_inbox, name="escalations"),
     path("escalations/acknowledge/", escalation_views.escalation_acknowledge_bulk, name="escalation-acknowledge-bulk"),
     path("escalations/<int:pk>/acknowledge/", escalation_views.escalation_acknowledge_view,

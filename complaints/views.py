@@ -1,33 +1,28 @@
-"""Pages: the counter intake, the receipt, the complaint list and detail, the reply letter."""
+"""Pages: the complaint receipt, the complaint list and detail, the reply letter (the counter
+intake of every kind is the tickets app's: tickets/views.py)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.calendar import get_calendar
-from core.intake import intake_answer
-from core.registry import intake_notices_for
-from customers.selectors import NO_SUCH_CUSTOMER, customer_list, user_station_id
-from servicecenter.exceptions import DomainError, ValidationFailed
-from servicecenter.inputs import bounded_datetime, parse_int_param
-from servicecenter.roles import COUNTER, HANDLER, MANAGER, has_role, sees_all_stations
+from servicecenter.exceptions import DomainError
+from servicecenter.roles import HANDLER, MANAGER, has_role
 
 from . import selectors, services
 from .choices import ComplaintStatus, ExtensionStatus
-from .display import escalation_reason, event_label, event_note, policy_label, satisfaction_label
+from .display import escalation_reason, event_label, event_note, satisfaction_label
 from .filters import ComplaintFilterSet
-from .forms import ACTION_FORMS, AssignForm, IntakeForm
+from .forms import ACTION_FORMS, AssignForm, ResolveForm
+from .kinds import kind_of
 from .lifecycle import OPEN_STATUSES
-from .models import ComplaintCategory
 from .sla import deadline_provisional, sla_state
 
 SERVICES = {
@@ -44,94 +39,11 @@ SERVICES = {
     "close": services.complaint_close,
     "take": services.complaint_take,
     "review": services.complaint_review,
+    "return": services.order_return,
+    "send": services.order_send,
+    "terminate": services.order_terminate,
+    "answer": services.order_answer,
 }
-
-
-def _intake_allowed(user) -> bool:
-    return has_role(user, COUNTER, HANDLER, MANAGER)
-
-
-@login_required
-def counter(request):
-    """`/counter/`: find the customer (or take a walk-in), pick the category, see the deadlines, save."""
-    if not _intake_allowed(request.user):
-        raise PermissionDenied
-    show_station = sees_all_stations(request.user) or not user_station_id(request.user)
-    customer = None
-    initial = {}
-    if request.method != "POST" and request.GET.get("customer"):
-        # from the customer card: that customer chosen, the complainant its contact person (a company's
-        # contact, never the company's name) and the callback phone its phone
-        customer = customer_list(user=request.user).filter(account_no=request.GET["customer"]).first()
-        if customer is not None:
-            initial = {"customer": customer.pk, "complainant_name": customer.default_complainant,
-                       "complainant_phone": customer.phone}
-    form = IntakeForm(request.POST or None, initial=initial, show_station=show_station)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data.get("customer"):
-            customer = customer_list(user=request.user).filter(pk=data["customer"]).first()
-            if customer is None:
-                form.add_error(None, NO_SUCH_CUSTOMER)
-        if not form.errors:
-            if customer is not None and not data["anonymous"] and not data["complainant_name"].strip():
-                data["complainant_name"] = customer.default_complainant  # who complains for the customer
-            category = ComplaintCategory.objects.filter(code=data["category"]).first()
-            try:
-                complaint = services.complaint_intake(
-                    by=request.user, channel=data["channel"], category=category, description=data["description"],
-                    customer=customer, complainant_name=data["complainant_name"],
-                    complainant_phone=data["complainant_phone"], anonymous=data["anonymous"],
-                    severity=data["severity"], received_at=data.get("received_at"), station=data.get("station"),
-                    acknowledge_now=data["acknowledge_now"], ack_note=data["ack_note"])
-            except ValidationFailed as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return redirect("complaints:receipt", number=complaint.number)
-    elif request.method == "POST" and str(form.data.get("customer") or "").isdigit():
-        customer = customer_list(user=request.user).filter(pk=int(form.data["customer"])).first()
-    return render(request, "complaints/counter.html", {
-        "form": form, "customer": customer,
-        "intake_notices": intake_notices_for(customer),  # SPEC §12: the active outage, before saving
-    })
-
-
-@login_required
-@require_GET
-def counter_preview(request):
-    """`/counter/preview.json`: the policy and deadlines the complaint would get if saved now."""
-    if not _intake_allowed(request.user):
-        raise PermissionDenied
-    grade = "C"
-    customer = None
-    try:
-        if request.GET.get("customer"):
-            pk = parse_int_param(request.GET["customer"], "customer")
-            customer = customer_list(user=request.user).filter(pk=pk).first()
-            grade = customer.grade if customer else "C"
-        received_at = timezone.now()
-        if request.GET.get("channel", "counter") != "counter" and request.GET.get("received_at"):
-            try:
-                parsed = parse_datetime(request.GET["received_at"])
-                received_at = bounded_datetime(parsed) if parsed is not None else received_at
-            except ValueError:
-                raise ValidationFailed("received_at", _("Enter a date and time.")) from None
-    except ValidationFailed as exc:
-        return JsonResponse(exc.as_dict(), status=400)
-    preview = selectors.intake_preview(grade=grade, severity=request.GET.get("severity", "normal"),
-                                       channel=request.GET.get("channel", "counter"), received_at=received_at)
-    notices = intake_answer(customer)  # SPEC §12: the active outage as soon as a customer is picked
-    if preview is None:
-        return JsonResponse({"policy": None, **notices})
-    fmt = "%Y-%m-%d %H:%M"
-    return JsonResponse({
-        "policy": policy_label(preview["policy"]), "grade": grade,
-        "ack_due_at": timezone.localtime(preview["ack_due_at"]).strftime(fmt),
-        "resolve_due_at": timezone.localtime(preview["resolve_due_at"]).strftime(fmt),
-        **notices,
-    })
 
 
 @login_required
@@ -166,19 +78,32 @@ def complaint_list(request):
 def complaint_detail(request, number):
     """`/complaints/<number>/`: facts, SLA clock, timeline, and the actions the user's role allows."""
     complaint = selectors.complaint_get(user=request.user, number=number)
+    return render(request, "complaints/detail.html", detail_context(request, complaint))
+
+
+def action_form(complaint, action: str, data=None):
+    """The small form of one action on this order: its kind decides what the reply asks (a
+    verdict, 属实 / utility responsible, only for the kinds that give one: complaints/kinds.py)."""
+    form_class = ACTION_FORMS[action]
+    form = (form_class(data, station_id=complaint.station_id, prefix=action) if form_class is AssignForm
+            else form_class(data, prefix=action))
+    if form_class is ResolveForm and not kind_of(complaint).verdict:
+        del form.fields["verified"], form.fields["utility_responsible"]
+    return form
+
+
+def detail_context(request, complaint) -> dict:
+    """What the detail page of an order of any kind shows (complaints here, every kind on
+    /tickets/<number>/): facts, SLA clock, timeline, escalations, and one form per action its
+    kind's lifecycle allows in its status to the user's role (services.allowed_actions)."""
     events = list(selectors.complaint_events(complaint=complaint))
-    actions = services.allowed_actions(complaint, request.user)
+    actions = [a for a in services.allowed_actions(complaint, request.user) if a in SERVICES]
     pending = complaint.extension_requests.filter(status=ExtensionStatus.PENDING).first()
     if pending is None and "approve-extension" in actions:
         actions.remove("approve-extension")
     if pending is not None and "request-extension" in actions:
         actions.remove("request-extension")
-    forms = []
-    for action in actions:
-        form_class = ACTION_FORMS[action]
-        form = (form_class(station_id=complaint.station_id, prefix=action) if form_class is AssignForm
-                else form_class(prefix=action))
-        forms.append((action, _action_label(action), form))
+    forms = [(action, _action_label(action), action_form(complaint, action)) for action in actions]
     for e in events:
         e.label = event_label(e.kind)
         e.shown_note = event_note(e.kind, e.note, e.data)
@@ -186,7 +111,7 @@ def complaint_detail(request, number):
     escalations = list(selectors.complaint_escalations(complaint=complaint))
     for esc in escalations:
         esc.shown_reason = escalation_reason(esc.reason)
-    return render(request, "complaints/detail.html", {
+    return {
         "c": complaint, "events": events, "forms": forms, "pending_extension": pending,
         "sla_state": sla_state(complaint, timezone.now()),
         "clock": selectors.sla_clock(complaint, events),
@@ -197,7 +122,7 @@ def complaint_detail(request, number):
         # Work orders reach complaints only through their reverse relation (workorders -> complaints).
         "work_orders": list(complaint.work_orders.select_related("crew")) if hasattr(complaint, "work_orders") else [],
         "can_create_work_order": complaint.status in OPEN_STATUSES and has_role(request.user, HANDLER, MANAGER),
-    })
+    }
 
 
 def _action_label(action: str) -> str:
@@ -211,30 +136,33 @@ def _action_label(action: str) -> str:
 def complaint_action(request, number, action):
     """One action posted from the detail page: the same service as the API; errors in Chinese."""
     complaint = selectors.complaint_get(user=request.user, number=number)
+    run_action(request, complaint, action)
+    return redirect("complaints:detail", number=number)
+
+
+def run_action(request, complaint, action: str) -> None:
+    """Run one posted action on an order of any kind (its service; the outcome as a message)."""
     if action == "mark-typical":
         try:
             services.complaint_mark_typical(complaint=complaint, by=request.user,
                                             typical=request.POST.get("typical") == "true")
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect("complaints:detail", number=number)
+        return
     if action not in SERVICES:
         raise Http404
-    form_class = ACTION_FORMS[action]
-    form = (form_class(request.POST, station_id=complaint.station_id, prefix=action) if form_class is AssignForm
-            else form_class(request.POST, prefix=action))
+    form = action_form(complaint, action, request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-        return redirect("complaints:detail", number=number)
+        return
     try:
         SERVICES[action](complaint=complaint, by=request.user, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": _action_label(action)})
-    return redirect("complaints:detail", number=number)
 
 
 def _letter_available(complaint) -> bool:

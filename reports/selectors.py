@@ -450,10 +450,11 @@ def escalation_inbox_count(*, cap: int = 1000) -> int:
 
 
 def my_work(*, user, now: datetime | None = None):
-    """The handler's open complaints, the nearest running deadline first, with that deadline."""
+    """The handler's open orders of every kind (SPEC §11), the nearest running deadline first,
+    with that deadline."""
     now = now or timezone.now()
     next_due, kind = next_deadline()
-    return (Complaint.objects.filter(handler=user, status__in=fig.OPEN)
+    return (Complaint.all_kinds.filter(handler=user, status__in=fig.OPEN)
             .select_related("category", "customer", "station")
             .annotate(next_due=next_due, next_kind=kind)
             .order_by(F("next_due").asc(nulls_last=True), "received_at"))

@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("workorders.urls")),
     path("", include("outages.urls")),
+    path("", include("tickets.page_urls")),  # /counter/ (every kind), /tickets/
     path("", include("grading.urls")),
     path("", include("reports.urls")),
 ]

@@ -105,6 +105,8 @@ def _reference_data(request):
 
     seed = importlib.import_module("complaints.migrations.0003_seed_categories_policies_calendar").seed
     seed(_ModelsToday(apps), None)
+    # the policies of every kind of order (SPEC §11), seeded by their own migration
+    importlib.import_module("complaints.migrations.0015_seed_kind_policies").seed(apps, None)
 
 
 class _ModelsToday:

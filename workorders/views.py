@@ -288,7 +288,7 @@ def work_order_new(request):
     number = request.GET.get("complaint") or request.POST.get("complaint") or ""
     complaint = None
     if number:
-        complaint = Complaint.objects.select_related("station", "customer", "category").filter(number=number).first()
+        complaint = Complaint.all_kinds.select_related("station", "customer", "category").filter(number=number).first()
         if complaint is None or not selectors.can_manage(request.user, station_id=complaint.station_id):
             raise Http404
     initial = {"idempotency_key": uuid.uuid4().hex}

@@ -35,3 +35,35 @@ def time_left(seconds):
     else:
         text = _("%(m)d min") % {"m": minutes}
     return _("overdue by %(t)s") % {"t": text} if overdue else text
+
+
+@register.filter
+def order_url(order):
+    """The page of an order of any kind (complaints.kinds.order_url)."""
+    from complaints.kinds import order_url as url
+
+    return url(order)
+
+
+@register.filter
+def informant_hidden(order, user):
+    """`{% if c|informant_hidden:user %}`: a report's informant is not for this user
+    (complaints.selectors.informant_hidden, the one rule)."""
+    from complaints.selectors import informant_hidden as hidden
+
+    return hidden(user, order)
+
+
+@register.simple_tag
+def complainant_of(order, user):
+    """Who filed the order as a list shows it: anonymous, the informant withheld, the named
+    complainant, the customer, or a dash."""
+    from complaints.selectors import informant_hidden as hidden
+
+    if order.anonymous:
+        return _("Anonymous")
+    if hidden(user, order):
+        return _("Informant withheld")
+    if order.complainant_name:
+        return order.complainant_name
+    return order.customer.name if order.customer_id and order.customer else "—"
