@@ -437,17 +437,27 @@ def link_order(outage: Outage, subject_type: str, subject_id: int, different_fau
 def link_taken_order(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
                      by=None, now: datetime | None = None) -> dict | None:
     """core.registry.order_taken: an order just taken for a customer inside an active outage is
-    linked to it (one query to find it, one insert). Says whether a repair call joins a fault
-    outage (`joins`: no crew of its own) or was marked a different fault."""
+    linked to it (one query to find it, one insert for the link, one for its event). Says whether
+    a repair call joins a fault outage (`joins`: no crew of its own) or was marked a different
+    fault."""
     from .selectors import active_outage_for
 
     outage = active_outage_for(customer, now=now)
     if outage is None:
         return None
-    link = link_order(outage, subject_type, subject_id, different_fault, by=by, now=now)
-    joins = (link.outage_id == outage.pk and outage.kind == OutageKind.FAULT and kind == "repair"
-             and not link.different_fault)
-    return {"outage_id": link.outage_id, "number": outage.number, "joins": joins}
+    if subject_type not in LinkSubject.values:
+        raise ValidationFailed("subject_type", _("Link a complaint-table order or a work order."))
+    now = now or timezone.now()
+    different_fault = bool(different_fault)
+    # the order was just taken in this transaction: it has no link yet, so ONE insert (no
+    # get_or_create's select and savepoint); then its event on the outage's timeline
+    OutageLink.objects.create(outage=outage, subject_type=subject_type, subject_id=int(subject_id), linked_at=now,
+                              different_fault=different_fault,
+                              linked_by=by if by is not None and getattr(by, "pk", None) else None)
+    _event(outage, kind="order_linked", by=by, at=now, subject_type=subject_type, subject_id=int(subject_id),
+           different_fault=different_fault)
+    joins = outage.kind == OutageKind.FAULT and kind == "repair" and not different_fault
+    return {"outage_id": outage.pk, "number": outage.number, "joins": joins}
 
 
 def proposed_reply(outage: Outage) -> str:

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -95,9 +97,6 @@ def test_a_failure_after_linking_writes_neither_the_order_nor_the_link(api, user
 def test_the_outage_lookup_adds_one_query_to_an_intake_outside_an_outage(api, users, grid, fault):
     """Outside an outage the registry's lookup is the one query more (the budgets of
     tests/complaints/test_intake.py count it)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = api(users["counter"])
     call(api, users["counter"], grid.customers["c3"], kind="enquiry")  # warm the caches
     with CaptureQueriesContext(connection) as ctx:
@@ -106,3 +105,18 @@ def test_the_outage_lookup_adds_one_query_to_an_intake_outside_an_outage(api, us
     assert r.status_code == 201
     outage_queries = [q["sql"] for q in ctx.captured_queries if "outages_" in q["sql"]]
     assert len(outage_queries) == 1, outage_queries
+
+
+def test_inside_an_outage_the_link_costs_two_inserts_more(api, users, grid, fault):
+    """Inside: the lookup, the link (one INSERT: the order is new) and its event on the outage's
+    timeline; nothing else of the outages app."""
+    client = api(users["counter"])
+    call(api, users["counter"], grid.customers["c3"], kind="enquiry")  # warm the caches
+    counts = {}
+    for key, customer in (("outside", grid.customers["c3"]), ("inside", grid.customers["c1"])):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post(URL, {"channel": "phone", "customer": customer.pk, "kind": "enquiry",
+                                  "description": "咨询停电"}, format="json")
+        assert r.status_code == 201
+        counts[key] = len(ctx.captured_queries)
+    assert counts["inside"] == counts["outside"] + 2
