@@ -141,7 +141,7 @@ class Generator:
 
     # ------------------------------------------------------------------------------------------
     def run(self) -> DataSet:
-        steps = [("staff", self.staff), ("customers", self.customers), ("consumption", self.consumption),
+        steps = [("staff", self.staff), ("grid", self.grid), ("customers", self.customers), ("consumption", self.consumption),
                  ("complaints", self.complaints), ("work_orders", self.work_orders),
                  ("deadlines", self.deadline_rows), ("analyze", self.analyze)]
         for name, step in steps:
@@ -236,6 +236,39 @@ class Generator:
         Through.objects.bulk_create(rows)
 
     # ------------------------------------------------------------------------------------------
+    def grid(self) -> None:
+        """Each station's lines (20-60 10 kV feeders) and their transformer areas (20-80 each), with
+        COPY (SPEC §12 topology: an outage's scope). `self.areas[station_id]`: [(area_id, line_id)]
+        for the customers' assignment."""
+        self.areas: dict[int, list[tuple[int, int]]] = {}
+        try:
+            from customers.models import Line, TransformerArea
+        except ImportError:
+            return
+        rng = self.rng("grid")
+        now = fmt(self.anchor)
+        lines, areas = [], []
+        for st in self.ds.stations:
+            mine = self.areas.setdefault(st["id"], [])
+            for ln in range(1, rng.randint(20, 60) + 1):
+                line_id = len(lines) + 1
+                lines.append((str(line_id), str(st["id"]), f"L{ln:03d}", esc(f"10kV{rng.choice(STREETS)}{ln:02d}线"),
+                              now, now))
+                for a in range(1, rng.randint(20, 80) + 1):
+                    area_id = len(areas) + 1
+                    areas.append((str(area_id), str(st["id"]), str(line_id), f"L{ln:03d}-T{a:02d}",
+                                  esc(f"{rng.choice(STREETS)}{a}号台区"), now, now))
+                    mine.append((area_id, line_id))
+        with fk_checks_off():
+            copy_model(Line, ["id", "station_id", "code", "name", "created_at", "updated_at"], iter(lines),
+                       total=len(lines), desc="lines", progress=self.progress)
+            copy_model(TransformerArea, ["id", "station_id", "line_id", "code", "name", "created_at", "updated_at"],
+                       iter(areas), total=len(areas), desc="transformer areas", progress=self.progress)
+        reset_sequence(Line)
+        reset_sequence(TransformerArea)
+        self.ds.counts["lines"], self.ds.counts["areas"] = len(lines), len(areas)
+
+    # ------------------------------------------------------------------------------------------
     def customers(self) -> None:
         from customers.models import Customer
 
@@ -250,7 +283,10 @@ class Generator:
         self.cust: list[tuple] = []
         cols = ["id", "account_no", "name", "kind", "voltage_kv", "station_id", "address", "phone",
                 "contact_name", "dual_power_supply", "dual_circuit", "important_level", "has_pv",
-                "has_ev_charging", "grade", "grade_source", "account_manager_id", "created_at", "updated_at"]
+                "has_ev_charging", "grade", "grade_source", "account_manager_id", "created_at", "updated_at",
+                "line_id", "area_id"]
+        areas = getattr(self, "areas", {})
+        grid_rng = self.rng("customers-grid")  # its own stream: the other columns stay as they were
 
         def rows():
             for i in range(n):
@@ -278,9 +314,10 @@ class Generator:
                 phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
                 address = f"{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
                 self.cust.append((st, grade, phone, name, address))
+                area, line = grid_rng.choice(areas[st]) if areas.get(st) else (None, None)
                 yield (str(cid), f"{3300000000 + cid:010d}", esc(name), kind, voltage, str(st), address, phone,
                        esc(name[:3]), _b(dual_power), _b(dual_circuit), important, _b(pv), _b(ev), grade, "auto",
-                       _id(am), now, now)
+                       _id(am), now, now, _id(line), _id(area))
 
         with indexes_dropped(Customer), fk_checks_off():
             count, _ = copy_model(Customer, cols, rows(), total=n, desc="customers", progress=self.progress)

@@ -2,14 +2,15 @@
 
 `python -m bench.loadgen < spec.json` prints one JSON line with what it saw. Standard library only
 (http.client with one keep-alive connection per client thread: light enough that the measured
-time is the server's, not the client's). Two modes:
+time is the server's, not the client's). Three modes:
 
 - intake: `clients` threads POST /api/v1/complaints/ for `seconds`, each as a counter clerk of a
   station with that station's customers;
 - crew: each tablet (a crew member's token) walks its orders through accept -> depart -> arrive
   -> complete, sending the order's `version` and a fresh `Idempotency-Key` per step; some steps
   are replayed with the same key (a tablet that lost the answer), and the two tablets of a crew
-  share one order, so they race on it: the loser gets 409, re-reads the order and carries on.
+  share one order, so they race on it: the loser gets 409, re-reads the order and carries on;
+- posts: a fixed list of POSTs shared by the client threads (a storm of repair calls).
 """
 
 from __future__ import annotations
@@ -201,9 +202,47 @@ def crew(spec: dict) -> dict:
             "statuses": {str(k): v for k, v in statuses.items()}, "problems": problems, **stats}
 
 
+def posts(spec: dict) -> dict:
+    """A fixed list of POSTs (`jobs`: {token, path, body}) shared by `concurrency` client threads,
+    each taking the next job (a storm of calls arriving together, e.g. the repair calls of an
+    outage): one answer per job, in the jobs' order, with what the answer names (`keep` keys)."""
+    lock = threading.Lock()
+    jobs, keep = spec["jobs"], spec.get("keep", ["id"])
+    answers: list[dict | None] = [None] * len(jobs)
+    cursor = {"next": 0}
+    barrier = threading.Barrier(spec["concurrency"])
+
+    def client(i: int) -> None:
+        conns: dict[str, Http] = {}
+        for token in {j["token"] for j in jobs[i::spec["concurrency"]]}:  # untimed: open the connections
+            conns[token] = Http(spec["base"], token)
+            conns[token].request("GET", spec.get("warm_path", "/healthz/"))
+        barrier.wait()
+        while True:
+            with lock:
+                n = cursor["next"]
+                cursor["next"] += 1
+            if n >= len(jobs):
+                return
+            job = jobs[n]
+            http_ = conns.setdefault(job["token"], Http(spec["base"], job["token"]))
+            status, payload, ms = http_.request("POST", job["path"], job["body"])
+            answers[n] = {"status": status, "ms": ms,
+                          **{k: (payload or {}).get(k) for k in keep},
+                          **({"body": payload} if status >= 300 else {})}
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(spec["concurrency"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"elapsed": time.perf_counter() - started, "answers": answers}
+
+
 def main() -> None:
     spec = json.loads(sys.stdin.read())
-    result = {"intake": intake, "crew": crew}[spec["mode"]](spec)
+    result = {"intake": intake, "crew": crew, "posts": posts}[spec["mode"]](spec)
     print(json.dumps(result))
 
 

@@ -35,7 +35,9 @@ from .complaint_list import ComplaintList  # noqa: E402
 from .crew import CrewUpdates  # noqa: E402
 from .grading import GradeRun  # noqa: E402
 from .intake import Intake  # noqa: E402
+from .outages import Outages  # noqa: E402
 from .sla_summary import SlaSummary  # noqa: E402
 from .sla_sweep import SlaSweep  # noqa: E402
 
-SCENARIOS: list[Scenario] = [ComplaintList(), SlaSummary(), GradeRun(), Intake(), CrewUpdates(), SlaSweep()]
+SCENARIOS: list[Scenario] = [ComplaintList(), SlaSummary(), GradeRun(), Intake(), CrewUpdates(), SlaSweep(),
+                             Outages()]

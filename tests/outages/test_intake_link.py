@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -95,9 +97,6 @@ def test_a_failure_after_linking_writes_neither_the_order_nor_the_link(api, user
 def test_the_outage_lookup_adds_one_query_to_an_intake_outside_an_outage(api, users, grid, fault):
     """Outside an outage the registry's lookup is the one query more (the budgets of
     tests/complaints/test_intake.py count it)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = api(users["counter"])
     call(api, users["counter"], grid.customers["c3"], kind="enquiry")  # warm the caches
     with CaptureQueriesContext(connection) as ctx:
@@ -106,3 +105,25 @@ def test_the_outage_lookup_adds_one_query_to_an_intake_outside_an_outage(api, us
     assert r.status_code == 201
     outage_queries = [q["sql"] for q in ctx.captured_queries if "outages_" in q["sql"]]
     assert len(outage_queries) == 1, outage_queries
+
+
+def test_inside_an_outage_the_link_costs_one_statement_more(api, users, grid, fault):
+    """Inside: the lookup, then the link (the order is new: no select first) and its event on the
+    outage's timeline in one statement on PostgreSQL (two inserts elsewhere)."""
+    client = api(users["counter"])
+    call(api, users["counter"], grid.customers["c3"], kind="enquiry")  # warm the caches
+    counts = {}
+    for key, customer in (("outside", grid.customers["c3"]), ("inside", grid.customers["c1"])):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post(URL, {"channel": "phone", "customer": customer.pk, "kind": "enquiry",
+                                  "description": "咨询停电"}, format="json")
+        assert r.status_code == 201
+        counts[key] = len(ctx.captured_queries)
+    assert counts["inside"] == counts["outside"] + (1 if connection.vendor == "postgresql" else 2)
+    from outages.models import OutageEvent
+
+    event = OutageEvent.objects.filter(outage=fault, kind="order_linked").latest("id")
+    assert event.actor_id == users["counter"].pk and event.data["subject_type"] == "complaint"
+    assert event.data["different_fault"] is False
+    link = OutageLink.objects.get(subject_id=r.data["id"])
+    assert link.linked_by_id == users["counter"].pk and link.proposed_reply == "" and link.closed_at is None
