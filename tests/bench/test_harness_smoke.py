@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = {"list", "summary", "grading", "intake", "crew", "sweep"}
+SCENARIOS = {"list", "ticket_list", "summary", "grading", "intake", "crew", "sweep"}
 
 
 def _bench_url() -> str:
