@@ -502,9 +502,9 @@ class SlaSweep(Scenario):
                         INSERT INTO bench_touched SELECT id FROM u ON CONFLICT DO NOTHING""",
                                 [no_resolve, acked, self.now, no_resolve, self.now, no_resolve, self.now,
                                  no_resolve, self.now, no_resolve, self.now, no_resolve, self.now, target - current])
-            # the deadline rows of the rewritten complaints follow them, set-based (as the services'
+            # the deadline rows of the rewritten orders (every kind: all_kinds) follow them, set-based (as the services.
             # sync does one by one); a reopened one's new resolve clock is a new cycle at level 0
-            backfill(COMPLAINT, Complaint.objects.filter(pk__in=RawSQL("SELECT id FROM bench_touched", [])),
+            backfill(COMPLAINT, Complaint.all_kinds.filter(pk__in=RawSQL("SELECT id FROM bench_touched", [])),
                      now=self.now, update=True)
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
