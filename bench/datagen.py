@@ -1,5 +1,7 @@
 """The deterministic data set: stations, staff, customers, 12 months of consumption, a year of
-complaints (with realistic SLA columns and the escalations they already raised) and work orders.
+95598 orders of every kind in a center's proportions (ORDER_MIX; realistic SLA columns per kind's
+declaration and policy, and the escalations they already raised) and work orders (one per repair
+call, and the dispatchers' own).
 
 Everything is drawn from `random.Random(seed)` and placed relative to an anchor time (default:
 the start of the current minute), so the same seed and anchor give the same rows. Big tables are
@@ -42,10 +44,41 @@ DESCRIPTIONS = [
 # (value, weight)
 KINDS = [("residential", 85), ("commercial", 9), ("industrial", 3), ("agricultural", 2), ("public", 1)]
 CHANNELS = [("phone", 45), ("counter", 20), ("wechat", 15), ("web", 10), ("visit", 5), ("letter", 3),
-            ("forwarded", 2)]
+            ("forwarded", 2), ("hotline_12345", 1)]
 OPEN_STATUS = [("received", 20), ("acknowledged", 50), ("paused", 5), ("resolved", 25)]
 AMOUNT = {"residential": (5.0, 0.6), "commercial": (8.3, 0.8), "industrial": (10.8, 1.0),
           "agricultural": (6.0, 0.7), "public": (7.8, 0.7)}  # lognormal(mu, sigma) yuan per month
+
+# --- the orders of every kind (SPEC §11) ---------------------------------------------------------
+# A 95598 center's mix (issue 13): fault repair ~45 %, enquiries ~25 %, service requests ~12 %,
+# complaints ~8 %, the rest opinions, reports, suggestions and praise.
+ORDER_MIX = [("repair", 45), ("enquiry", 25), ("service", 12), ("complaint", 8), ("opinion", 4), ("report", 3),
+             ("suggestion", 2), ("praise", 1)]
+# (share still open at the anchor, the window in days the open ones were received in): a repair
+# call or an enquiry is done within a day or two, a complaint's reply takes workdays
+OPEN_SHARE = {"repair": (0.005, 2), "enquiry": (0.005, 2), "praise": (0.02, 3), "service": (0.1, 30),
+              "complaint": (0.1, 30), "opinion": (0.1, 30), "report": (0.1, 30), "suggestion": (0.1, 30)}
+SERVICE_TYPES = [("reconnection", 25), ("meter_fault", 20), ("reading_anomaly", 15), ("appliance_damage", 10),
+                 ("other", 30)]
+HIGHER_AUTHORITY_CHANNELS = ("forwarded", "hotline_12398", "hotline_12345")
+# work-order arrival target, arrival ceiling (minutes) and restore (hours) per area (SPEC §4)
+WO_AREAS = {"urban": (45, 60, 3), "rural": (90, 120, 4), "remote": (120, 240, 6)}
+KIND_DESCRIPTIONS = {
+    "complaint": DESCRIPTIONS,
+    "report": ["举报供电所工作人员收取好处费。", "举报有人私拉乱接、窃电。", "举报抄表员估抄电量。"],
+    "opinion": ["对停电安排有意见，希望避开用电高峰。", "对营业厅排队时间长有意见。"],
+    "suggestion": ["建议增加线上缴费渠道。", "建议停电通知提前短信告知。"],
+    "enquiry": ["咨询阶梯电价标准。", "咨询峰谷电价如何办理。", "咨询电费账单明细。", "咨询新装用电所需材料。"],
+    "praise": ["表扬抢修人员冒雨抢修，服务周到。", "表扬营业厅工作人员耐心解答。"],
+    "service": ["申请欠费复电。", "家用电器损坏，申请核查。", "电表故障，申请校验。", "抄表数据异常，申请核实。"],
+    "repair": ["家中停电，请尽快抢修。", "小区整栋停电。", "电线杆倾斜，存在安全隐患。", "电压过低，电器无法使用。"],
+}
+RESOLUTIONS = {
+    "complaint": "已联系客户并处理完毕，客户认可处理结果。",
+    "enquiry": "已按现行政策答复客户。",
+    "repair": "故障已排除，恢复供电。",
+    "service": "已按申请办理完毕。",
+}
 
 
 def _choices(rng: random.Random, table, k):
@@ -142,7 +175,7 @@ class Generator:
     # ------------------------------------------------------------------------------------------
     def run(self) -> DataSet:
         steps = [("staff", self.staff), ("grid", self.grid), ("customers", self.customers), ("consumption", self.consumption),
-                 ("complaints", self.complaints), ("work_orders", self.work_orders),
+                 ("orders", self.orders), ("work_orders", self.work_orders),
                  ("deadlines", self.deadline_rows), ("analyze", self.analyze)]
         for name, step in steps:
             started = time.perf_counter()
@@ -383,7 +416,9 @@ class Generator:
         return sorted(items)
 
     def _policies(self):
-        """policy_for(severity, grade, channel) -> (policy id, targets JSON text) or (None, "{}")."""
+        """policy_for(kind, severity, grade, channel, service_type) -> (policy id, targets dict, targets
+        JSON text) of the policy intake would pick (the kind's seeded policy), or (None, {}, "{}")."""
+        from complaints.kinds import KINDS as ORDER_KINDS
         from complaints.models import SlaPolicy
 
         try:
@@ -393,20 +428,27 @@ class Generator:
         policies = list(SlaPolicy.objects.filter(active=True))
         cache: dict[tuple, tuple] = {}
 
-        def policy_for(severity: str, grade: str, channel: str):
-            key = (severity, grade, channel)
+        def policy_for(kind: str, severity: str, grade: str, channel: str, service_type: str = ""):
+            key = (kind, severity, grade, channel, service_type)
             if key not in cache:
-                p = pick_policy(policies, severity=severity, grade=grade, channel=channel) if pick_policy else None
+                p = pick_policy(policies, severity=severity, grade=grade, channel=channel, kind=kind,
+                                service_type=service_type) if pick_policy else None
                 if p is None:
-                    cache[key] = (None, "{}")
+                    cache[key] = (None, {}, "{}")
                 else:
-                    targets = p.targets() if hasattr(p, "targets") else {}
-                    cache[key] = (p.pk, fmt(targets))
+                    targets = p.targets(kinds=ORDER_KINDS[kind].deadlines) if hasattr(p, "targets") else {}
+                    cache[key] = (p.pk, targets, fmt(targets))
             return cache[key]
 
         return policy_for
 
-    def complaints(self) -> None:  # noqa: C901 - one pass that writes a whole realistic row
+    def orders(self) -> None:  # noqa: C901 - one pass that writes a whole realistic row of any kind
+        """A year of 95598 orders of every kind (ORDER_MIX), in one COPY of the one order table:
+        each kind with its number prefix, the deadline columns its declaration has (complaints/kinds.py)
+        with the targets of the policy intake picks for it (the seeded KIND_POLICIES), mostly closed,
+        the open ones with running deadlines and the escalations already raised. Repair calls (not
+        inside the customer's installation) get their repair work order in work_orders()."""
+        from complaints.kinds import KINDS as ORDER_KINDS
         from complaints.models import Complaint, Escalation
         from core.models import DailySequence
 
@@ -414,14 +456,21 @@ class Generator:
         cal = Calendar()
         cats = self._categories()
         policy_for = self._policies()
-        n, n_open = self.s.complaints, self.s.open_complaints
+        n = self.s.orders
         end = self.data_end_n
         year = 365 * 86400
-        # received times: closed ones spread over the year, open ones over the last 30 days
-        # (a day's intake stays within the 4-digit daily sequence); sorted: ids grow with time, as live
-        times = [(end - timedelta(seconds=rng.random() * year), False) for _ in range(n - n_open)]
-        times += [(end - timedelta(seconds=rng.random() * 30 * 86400), True) for _ in range(n_open)]
+        kinds = _choices(rng, ORDER_MIX, n)
+        # received times: closed ones spread over the year, open ones over their kind's open window
+        # (a day's intake of a prefix stays within the 4-digit daily sequence); sorted: ids grow with
+        # time, as live
+        times = []
+        for kind in kinds:
+            share, window_days = OPEN_SHARE[kind]
+            is_open = rng.random() < share
+            span = window_days * 86400 if is_open else year
+            times.append((end - timedelta(seconds=rng.random() * span), is_open, kind))
         times.sort(key=lambda t: t[0])
+        n_open = sum(1 for t in times if t[1])
         handlers = {}
         for u in self.ds.users.get("handler", []):
             handlers.setdefault(u["station_id"], []).append(u["id"])
@@ -430,11 +479,17 @@ class Generator:
             counters.setdefault(u["station_id"], []).append(u["id"])
         managers = [u["id"] for u in self.ds.users.get("manager", [])]
         st_ids = [st["id"] for st in self.ds.stations]
-        seq: dict[date, int] = {}
+        area_of = {s["id"]: s["area_type"] for s in self.ds.stations}
+        seq: dict[tuple[str, date], int] = {}
         anchor = self.anchor_n
         esc_buf = io.StringIO()
         esc_id = 0
         esc_now = fmt(anchor)
+        by_kind: dict[str, int] = {}
+        open_by_kind: dict[str, int] = {}
+        # the repair work orders of the repair calls: (order id, created, arrived, completed or None,
+        # customer index or None, station, grade, phone, name, address)
+        self.repair_calls: list[tuple] = []
 
         def add_esc(cid, st, kind, level, due, created, acked):
             nonlocal esc_id
@@ -462,130 +517,219 @@ class Generator:
                     level = 3
             return level  # the level this deadline has reached (its deadline row's, see deadline_rows)
 
-        cols = ["id", "number", "channel", "customer_id", "complainant_name", "complainant_phone", "anonymous",
+        def due_after(start: datetime, target) -> tuple[datetime, float]:
+            """(due time, the target in hours, for the spreads) of a policy target [amount, unit]."""
+            amount, unit = target[0], target[1]
+            if unit == "workdays":
+                due = cal.workdays_due(start, amount)
+                return due, (due - start).total_seconds() / 3600
+            hours = amount / 60 if unit == "minutes" else amount
+            return start + timedelta(hours=hours), hours
+
+        cols = ["id", "number", "kind", "service_type", "answer", "address", "inside_installation",
+                "channel", "customer_id", "complainant_name", "complainant_phone", "anonymous",
                 "category_id", "severity", "description", "received_at", "station_id", "handler_id",
                 "received_by_id", "status", "grade_at_intake", "sla_policy_id", "sla_targets", "warning_fraction",
                 "ack_due_at", "resolve_due_at", "callback_due_at", "resolve_started_at", "original_resolve_due_at",
                 "ack_warn_at", "resolve_warn_at", "callback_warn_at",
-                "ack_breached", "resolve_breached", "callback_breached", "acknowledged_at", "resolved_at", "callback_at", "closed_at", "paused_at", "status_before_pause", "resolved_by_id", "resolution",
-                "verified", "utility_responsible", "satisfaction", "reopen_count", "typical", "version",
-                "created_at", "updated_at"]
+                "ack_breached", "resolve_breached", "callback_breached",
+                "assign_due_at", "assign_warn_at", "assign_breached", "assigned_at",
+                "acknowledged_at", "resolved_at", "callback_at", "closed_at", "paused_at", "status_before_pause",
+                "resolved_by_id", "resolution", "verified", "utility_responsible", "satisfaction", "reopen_count",
+                "typical", "version", "created_at", "updated_at"]
         channels = _choices(rng, CHANNELS, n)
         n_cust = len(self.cust)
         pause_rows = []
 
         def rows():
-            for i, (received, is_open) in enumerate(times):
+            for i, (received, is_open, kind) in enumerate(times):
                 cid = i + 1
+                decl = ORDER_KINDS[kind]
                 channel = channels[i]
                 anonymous = False
+                ci = None
                 if rng.random() < 0.9 and n_cust:
                     ci = rng.randrange(n_cust)
-                    st, grade, phone, name, _addr = self.cust[ci]
+                    st, grade, phone, name, cust_addr = self.cust[ci]
                     customer = str(ci + 1)
                 else:
                     customer = NULL
                     st, grade = st_ids[i % len(st_ids)], "C"
-                    anonymous = rng.random() < 0.2
+                    cust_addr = f"{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
+                    anonymous = rng.random() < (0.4 if kind == "report" else 0.2)
                     phone = "" if anonymous else f"13{rng.randrange(10**9):09d}"
                     name = "" if anonymous else rng.choice(SURNAMES) + rng.choice(GIVEN)
-                major = rng.random() < 0.03
+                major = kind == "complaint" and rng.random() < 0.03
                 severity = "major" if major else "normal"
-                urgent = major or channel == "forwarded"
-                # deadlines (SPEC §4)
-                if channel == "forwarded":
-                    ack_h, resolve = 2, ("hours", 168)
-                elif major:
-                    ack_h, resolve = 2, ("workdays", 10)
-                else:
-                    ack_h, resolve = {"A": (2, ("workdays", 3)), "B": (4, ("workdays", 4)),
-                                      "C": (24, ("workdays", 5))}[grade]
-                policy_id, targets = policy_for(severity, grade, channel)
-                ack_due = received + timedelta(hours=ack_h)
-                ack_warn = received + timedelta(hours=ack_h * 0.75)
-                if resolve[0] == "hours":
-                    resolve_due = received + timedelta(hours=resolve[1])
-                else:
-                    resolve_due = cal.workdays_due(received, resolve[1])
-                resolve_warn = received + (resolve_due - received) * 0.75
+                urgent = major or channel in HIGHER_AUTHORITY_CHANNELS
+                service_type = _choices(rng, SERVICE_TYPES, 1)[0] if kind == "service" else ""
+                address = cust_addr if kind == "repair" else ""
+                inside = (rng.random() < 0.1) if kind == "repair" else None
+                policy_id, targets, targets_json = policy_for(kind, severity, grade, channel, service_type)
+                has = {d for d in decl.deadlines if d in targets}
+                ack_due = ack_warn = resolve_due = resolve_warn = None
+                ack_h = res_h = 0.0
+                if "ack" in has:
+                    ack_due, ack_h = due_after(received, targets["ack"])
+                    ack_warn = received + timedelta(hours=ack_h * 0.75)
+                if "resolve" in has:
+                    resolve_due, res_h = due_after(received, targets["resolve"])
+                    resolve_warn = received + (resolve_due - received) * 0.75
+                assign_due = assign_warn = assigned_at = None
+                if "assign" in has:
+                    assign_due, assign_h = due_after(received, targets["assign"])
+                    assign_warn = received + timedelta(hours=assign_h * 0.75)
+                    assigned_at = received + timedelta(hours=assign_h * (rng.uniform(1.05, 2.0) if rng.random() < 0.05
+                                                                         else rng.uniform(0.1, 0.9)))
                 original_resolve = NULL
                 local_day = (received + LOCAL).date()
-                seq[local_day] = seq.get(local_day, 0) + 1
-                number = f"TS{local_day:%Y%m%d}{seq[local_day]:04d}"
+                skey = (decl.prefix, local_day)
+                seq[skey] = seq.get(skey, 0) + 1
+                number = f"{decl.prefix}{local_day:%Y%m%d}{seq[skey]:04d}"
                 handler = rng.choice(handlers[st]) if handlers.get(st) else None
                 received_by = rng.choice(counters[st]) if channel == "counter" and counters.get(st) else None
                 ack_at = res_at = cb_at = closed_at = paused_at = cb_due = cb_warn = None
                 verified = utility = None
-                satisfaction = resolution = before_pause = ""
+                satisfaction = resolution = before_pause = answer = ""
                 resolved_by = None
+                cap = anchor - timedelta(minutes=1)
+                # a repair call's work order: created a few minutes after the call, arrival and
+                # restore per area and grade (SPEC §4); its completion resolves the call
+                wo = None
+                if kind == "repair" and not inside:
+                    _t, c_min, r_h = WO_AREAS[area_of[st]]
+                    if grade == "A":
+                        c_min = 30
+                    w_created = received + timedelta(minutes=rng.uniform(1, 8))
+                    w_arr = w_created + timedelta(minutes=c_min * (rng.uniform(1.0, 1.5) if rng.random() < 0.06
+                                                                   else rng.uniform(0.3, 0.95)))
+                    w_comp = w_arr + timedelta(hours=r_h * (rng.uniform(1.0, 1.3) if rng.random() < 0.05
+                                                            else rng.uniform(0.1, 0.8)))
+                    wo = [w_created, w_arr, w_comp]
                 if is_open:
-                    status = _choices(rng, OPEN_STATUS, 1)[0]
+                    if "ack" in has:
+                        status = _choices(rng, OPEN_STATUS, 1)[0]
+                    elif kind == "repair":
+                        # a long repair still on site, or repaired and waiting for the callback
+                        status = "received" if rng.random() < 0.3 else "resolved"
+                    elif decl.has_callback:
+                        status = "received" if rng.random() < 0.75 else "resolved"
+                    else:
+                        status = "received"
                     # an approved extension for some of the older open ones
-                    if status != "resolved" and resolve_due < anchor and rng.random() < 0.3:
+                    if resolve_due is not None and status in ("received", "acknowledged", "paused") and \
+                            resolve_due < anchor and rng.random() < 0.3:
                         original_resolve = _ts(resolve_due)
                         resolve_due = cal.workdays_due(received, 10)
                         resolve_warn = received + (resolve_due - received) * 0.75
                 else:
                     status = "closed"
+                if kind == "repair" and wo is not None and status == "received":
+                    wo[2] = None  # its work order is not completed yet
+                    if wo[1] >= cap:
+                        wo[1] = None
+                if assigned_at is not None:
+                    assigned_at = max(received, min(assigned_at, cap))
+                on_the_spot = kind == "enquiry" and status == "closed" and rng.random() < 0.6
                 # fulfilment: mostly in time, a few percent late (as the escalation figures of a
                 # reasonably run center); never after the anchor
-                cap = anchor - timedelta(minutes=1)
-                if status != "received":
+                if "ack" in has and status != "received":
                     if rng.random() < 0.06:
                         ack_at = ack_due + timedelta(hours=ack_h * rng.uniform(0.01, 0.3))
                     else:
                         ack_at = received + timedelta(hours=ack_h * rng.uniform(0.05, 0.7))
                     ack_at = max(received, min(ack_at, cap))
                 if status in ("resolved", "closed"):
-                    span = resolve_due - received
-                    res_at = resolve_due + span * rng.uniform(0.01, 0.1) if rng.random() < 0.06 else \
-                        received + span * rng.uniform(0.2, 0.7)
-                    res_at = max(ack_at, min(res_at, cap))
-                    cb_due = cal.workdays_due(res_at, 1)
-                    cb_warn = res_at + (cb_due - res_at) * 0.75
-                    verified = rng.random() < 0.6
-                    utility = verified and rng.random() < 0.7
-                    resolution = "已联系客户并处理完毕，客户认可处理结果。"
+                    if on_the_spot:
+                        res_at = received
+                    elif resolve_due is not None:
+                        span = resolve_due - received
+                        res_at = resolve_due + span * rng.uniform(0.01, 0.1) if rng.random() < 0.06 else \
+                            received + span * rng.uniform(0.2, 0.7)
+                    elif wo is not None:
+                        res_at = wo[2]
+                    else:  # a repair inside the customer's installation: a handler's reply
+                        res_at = received + timedelta(hours=rng.uniform(0.5, 8))
+                    res_at = max(ack_at or received, min(res_at, cap))
+                    if wo is not None:
+                        wo[2] = res_at
+                        wo[1] = min(wo[1], res_at)
+                    if decl.has_callback and "callback" in targets:
+                        cb_due, _h = due_after(res_at, targets["callback"])
+                        cb_warn = res_at + (cb_due - res_at) * 0.75
+                    if decl.verdict:
+                        verified = rng.random() < 0.6
+                        utility = verified and rng.random() < 0.7
+                    resolution = RESOLUTIONS.get(kind, RESOLUTIONS["complaint"])
+                    if kind == "enquiry":
+                        answer = resolution
                     resolved_by = handler
                 if status == "closed":
-                    cb_at = cb_due + timedelta(hours=rng.uniform(0.1, 6)) if rng.random() < 0.04 else \
-                        res_at + (cb_due - res_at) * rng.uniform(0.1, 0.7)
-                    cb_at = max(res_at, min(cb_at, cap))
-                    closed_at = cb_at
-                    satisfaction = rng.choices(["satisfied", "neutral", "dissatisfied"], [85, 10, 5])[0]
+                    if cb_due is not None:
+                        cb_at = cb_due + timedelta(hours=rng.uniform(0.1, 6)) if rng.random() < 0.04 else \
+                            res_at + (cb_due - res_at) * rng.uniform(0.1, 0.7)
+                        cb_at = max(res_at, min(cb_at, cap))
+                        closed_at = cb_at
+                        satisfaction = rng.choices(["satisfied", "neutral", "dissatisfied"], [85, 10, 5])[0]
+                    else:
+                        closed_at = res_at
                 if status == "paused":
                     before_pause = "acknowledged"
                     paused_at = ack_at + (anchor - ack_at) * rng.uniform(0.1, 0.9)
                     pause_rows.append((cid, paused_at, handler))
-                ack_breached = (ack_at or anchor) > ack_due
-                resolve_breached = (res_at or anchor) > resolve_due if status != "paused" else res_at is None and \
-                    paused_at > resolve_due
+                ack_breached = ack_due is not None and (ack_at or anchor) > ack_due
+                if resolve_due is None:
+                    resolve_breached = False
+                elif status != "paused":
+                    resolve_breached = (res_at or anchor) > resolve_due
+                else:
+                    resolve_breached = res_at is None and paused_at > resolve_due
                 cb_breached = cb_due is not None and (cb_at or anchor) > cb_due
+                assign_breached = assign_due is not None and (assigned_at or anchor) > assign_due
                 # escalations already raised for these deadlines
-                escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
-                if status != "paused" or resolve_breached:
+                if ack_due is not None:
+                    escalate(cid, st, "ack", received, ack_due, ack_warn, ack_at, urgent)
+                if resolve_due is not None and (status != "paused" or resolve_breached):
                     escalate(cid, st, "resolve", received, resolve_due, resolve_warn, res_at, urgent)
                 if cb_due is not None:
                     escalate(cid, st, "callback", res_at, cb_due, cb_warn, cb_at, urgent)
+                if assign_due is not None:
+                    escalate(cid, st, "assign", received, assign_due, assign_warn, assigned_at, urgent)
+                if wo is not None:
+                    self.repair_calls.append((cid, wo[0], wo[1], wo[2], ci, st, grade, phone, name, address))
+                by_kind[kind] = by_kind.get(kind, 0) + 1
+                if is_open:
+                    open_by_kind[kind] = open_by_kind.get(kind, 0) + 1
+                category = NULL
+                if kind == "complaint":
+                    category = str(cats[i % len(cats)] if rng.random() < 0.5 else rng.choice(cats))
                 yield (
-                    str(cid), number, channel, customer, esc(name), phone, _b(anonymous),
-                    str(cats[i % len(cats)] if rng.random() < 0.5 else rng.choice(cats)), severity,
-                    DESCRIPTIONS[i % len(DESCRIPTIONS)], _ts(received), str(st), _id(handler), _id(received_by),
-                    status, grade, _id(policy_id), targets, "0.75",
+                    str(cid), number, kind, service_type, esc(answer), esc(address), fmt(inside), channel,
+                    customer, esc(name), phone, _b(anonymous), category, severity,
+                    KIND_DESCRIPTIONS[kind][i % len(KIND_DESCRIPTIONS[kind])], _ts(received), str(st),
+                    _id(handler), _id(received_by),
+                    status, grade, _id(policy_id), targets_json, "0.75",
                     _ts(ack_due), _ts(resolve_due), _ts(cb_due), _ts(received), original_resolve,
                     _ts(ack_warn), _ts(resolve_warn), _ts(cb_warn),
-                    _b(ack_breached), _b(resolve_breached), _b(cb_breached), _ts(ack_at), _ts(res_at),
-                    _ts(cb_at), _ts(closed_at), _ts(paused_at), before_pause, _id(resolved_by), resolution,
-                    fmt(verified), fmt(utility), satisfaction, "0", _b(i % 997 == 0), "1",
+                    _b(ack_breached), _b(resolve_breached), _b(cb_breached),
+                    _ts(assign_due), _ts(assign_warn), _b(assign_breached), _ts(assigned_at),
+                    _ts(ack_at), _ts(res_at), _ts(cb_at), _ts(closed_at), _ts(paused_at), before_pause,
+                    _id(resolved_by), esc(resolution),
+                    fmt(verified), fmt(utility), satisfaction, "0", _b(kind == "complaint" and i % 997 == 0), "1",
                     _ts(received), _ts(closed_at or cb_at or res_at or ack_at or received),
                 )
 
         with indexes_dropped(Complaint), fk_checks_off():
-            count, _ = copy_model(Complaint, cols, rows(), total=n, desc="complaints", progress=self.progress)
+            count, _ = copy_model(Complaint, cols, rows(), total=n, desc="orders", progress=self.progress)
         reset_sequence(Complaint)
-        self.ds.counts["complaints"] = count
-        self.ds.counts["open_complaints"] = n_open
-        # the escalations those complaints already raised
+        self.ds.counts["orders"] = count
+        self.ds.counts["open_orders"] = n_open
+        self.ds.counts["complaints"] = by_kind.get("complaint", 0)
+        self.ds.counts["open_complaints"] = open_by_kind.get("complaint", 0)
+        for kind in sorted(by_kind, key=lambda k: -by_kind[k]):
+            self.ds.counts[f"orders:{kind}"] = by_kind[kind]
+            self.ds.counts[f"open:{kind}"] = open_by_kind.get(kind, 0)
+        # the escalations those orders already raised
         esc_cols = ["id", "subject_type", "subject_id", "complaint_id", "station_id", "kind", "level", "due_at",
                     "reason", "acknowledged_by_id", "acknowledged_at", "created_at", "updated_at"]
         lines = esc_buf.getvalue().splitlines()
@@ -595,9 +739,11 @@ class Generator:
         reset_sequence(Escalation)
         self.ds.counts["escalations"] = count
         self._pauses(pause_rows)
-        DailySequence.objects.bulk_create([DailySequence(prefix="TS", day=d, last=v) for d, v in seq.items()],
+        DailySequence.objects.bulk_create([DailySequence(prefix=p, day=d, last=v) for (p, d), v in seq.items()],
                                           batch_size=1000)
-        self.ds.counts["max_complaints_per_day"] = max(seq.values()) if seq else 0
+        per_day = [v for (p, _d), v in seq.items() if p == "TS"]
+        self.ds.counts["max_complaints_per_day"] = max(per_day) if per_day else 0
+        self.ds.counts["max_orders_per_day_and_prefix"] = max(seq.values()) if seq else 0
 
     def _pauses(self, rows) -> None:
         from complaints.models import PauseSegment
@@ -608,7 +754,10 @@ class Generator:
             for cid, at, handler in rows if handler], batch_size=2000)
 
     # ------------------------------------------------------------------------------------------
-    def work_orders(self) -> None:
+    def work_orders(self) -> None:  # noqa: C901 - one pass that writes a whole realistic row
+        """The work orders: one repair work order per repair call (linked to it: `complaint_id`,
+        created minutes after the call, its completion the call's reply), and `work_orders` more
+        typed in by dispatchers (surveys, meter checks, inspections, a few repairs)."""
         try:
             from workorders.models import WorkOrder
         except ImportError:
@@ -616,37 +765,55 @@ class Generator:
         from core.models import DailySequence
 
         rng = self.rng("work_orders")
-        n = self.s.work_orders
-        if not self.ds.crews or not n:
+        n_other = self.s.work_orders
+        calls = getattr(self, "repair_calls", [])
+        if not self.ds.crews or not (n_other or calls):
             return
         crews_by_station = {}
         for c in self.ds.crews:
             crews_by_station.setdefault(c["station_id"], []).append(c["id"])
         end = self.data_end_n
         year = 365 * 86400
-        n_open = max(1, n // 50)
-        # the last n_open (the most recent, within two days) are the open ones
-        times = sorted(end - timedelta(seconds=rng.random() * year) for _ in range(n - n_open))
-        times += sorted(end - timedelta(seconds=rng.random() * 2 * 86400) for _ in range(n_open))
+        n_open = max(1, n_other // 50)
+        n_cust = len(self.cust)
+        # plans: (created, kind, order id, customer index, arrived, completed, open); the last n_open
+        # of the dispatchers' (the most recent, within two days) are open
+        plans = []
+        for k in range(n_other):
+            open_order = k >= n_other - n_open
+            created = end - timedelta(seconds=rng.random() * (2 * 86400 if open_order else year))
+            kind = rng.choices(["repair", "survey", "meter_check", "inspection"], [15, 30, 33, 22])[0]
+            plans.append((created, kind, None, rng.randrange(n_cust), None, None, open_order))
+        for oid, created, arr, comp, ci, _st, _g, _ph, _nm, _ad in calls:
+            plans.append((created, "repair", oid, ci, arr, comp, comp is None))
+        plans.sort(key=lambda p: p[0])
+        call_of = {c[0]: c for c in calls}
+        n = len(plans)
         seq: dict[date, int] = {}
         anchor = self.anchor_n
-        areas = {"urban": (45, 60, 3), "rural": (90, 120, 4), "remote": (120, 240, 6)}
-        cols = ["id", "number", "kind", "customer_id", "contact_name", "contact_phone", "address", "description",
-                "area_type", "priority", "station_id", "crew_id", "status", "arrive_target_at", "arrive_due_at",
-                "restore_due_at", "due_at", "arrive_warn_at", "restore_warn_at", "arrive_breached",
+        cols = ["id", "number", "kind", "complaint_id", "customer_id", "contact_name", "contact_phone", "address",
+                "description", "area_type", "priority", "station_id", "crew_id", "status", "arrive_target_at",
+                "arrive_due_at", "restore_due_at", "due_at", "arrive_warn_at", "restore_warn_at", "arrive_breached",
                 "restore_breached", "grade_at_creation", "dispatched_at", "accepted_at", "departed_at",
                 "arrived_at", "completed_at", "cancelled_at", "notes", "version", "created_at", "updated_at"]
-        n_cust = len(self.cust)
         area_of = {s["id"]: s["area_type"] for s in self.ds.stations}
+        from_calls = 0
 
         def rows():
-            for i, created in enumerate(times):
+            nonlocal from_calls
+            for i, (created, kind, oid, ci, p_arr, p_comp, open_order) in enumerate(plans):
                 wid = i + 1
-                open_order = i >= n - n_open
-                ci = rng.randrange(n_cust)
-                st, grade, phone, name, address = self.cust[ci]
+                if oid is not None:
+                    from_calls += 1
+                    _cid, _c, _a, _d, ci, st, grade, phone, name, address = call_of[oid]
+                    if ci is None:
+                        customer = NULL
+                    else:
+                        customer = str(ci + 1)
+                else:
+                    st, grade, phone, name, address = self.cust[ci]
+                    customer = str(ci + 1)
                 area = area_of[st]
-                kind = rng.choices(["repair", "survey", "meter_check", "inspection"], [70, 10, 12, 8])[0]
                 crew = rng.choice(crews_by_station[st])
                 local_day = (created + LOCAL).date()
                 seq[local_day] = seq.get(local_day, 0) + 1
@@ -654,7 +821,7 @@ class Generator:
                 tgt = due = rdue = due_at = awarn = rwarn = None
                 disp = acc = dep = arr = comp = None
                 if kind == "repair":
-                    t_min, c_min, r_h = areas[area]
+                    t_min, c_min, r_h = WO_AREAS[area]
                     if grade == "A":
                         t_min = c_min = 30
                     tgt = created + timedelta(minutes=t_min)
@@ -662,33 +829,44 @@ class Generator:
                     awarn = tgt if t_min != c_min else created + timedelta(minutes=c_min * 0.75)
                 else:
                     due_at = created + timedelta(days=rng.randint(3, 10))
-                status = "completed"
-                if open_order:
-                    status = rng.choice(["created", "dispatched", "dispatched", "accepted", "en_route", "on_site"])
-                elif rng.random() < 0.03:
-                    status = "cancelled"
                 steps = ["created", "dispatched", "accepted", "en_route", "on_site", "completed"]
-                reached = steps.index(status) if status != "cancelled" else 2
-                t = created
-                limit = anchor if open_order else created + timedelta(hours=12)
-                gaps = [(limit - created) * rng.uniform(0.02, 0.2) for _ in range(5)]
-                if reached >= 1:
-                    t = disp = t + gaps[0] * 0.2
-                if reached >= 2:
-                    t = acc = t + gaps[1] * 0.2
-                if reached >= 3:
-                    t = dep = t + gaps[2] * 0.3
-                if reached >= 4:
-                    t = arr = t + gaps[3]
-                    if kind == "repair":
-                        rdue = arr + timedelta(hours=areas[area][2])
-                        rwarn = arr + timedelta(hours=areas[area][2] * 0.75)
-                if reached >= 5:
-                    t = comp = t + gaps[4]
+                if oid is not None and p_comp is not None:
+                    # the call's timeline: arrived and completed as the call records them
+                    status, arr, comp = "completed", p_arr, p_comp
+                    disp = created + (arr - created) * 0.1
+                    acc = created + (arr - created) * 0.2
+                    dep = created + (arr - created) * 0.35
+                    t = comp
+                    reached = 5
+                else:
+                    status = "completed"
+                    if open_order:
+                        status = "on_site" if (oid is not None and p_arr is not None) else \
+                            rng.choice(["created", "dispatched", "dispatched", "accepted", "en_route", "on_site"])
+                    elif rng.random() < 0.03:
+                        status = "cancelled"
+                    reached = steps.index(status) if status != "cancelled" else 2
+                    t = created
+                    limit = anchor if open_order else created + timedelta(hours=12)
+                    gaps = [(limit - created) * rng.uniform(0.02, 0.2) for _ in range(5)]
+                    if reached >= 1:
+                        t = disp = t + gaps[0] * 0.2
+                    if reached >= 2:
+                        t = acc = t + gaps[1] * 0.2
+                    if reached >= 3:
+                        t = dep = t + gaps[2] * 0.3
+                    if reached >= 4:
+                        t = arr = p_arr if p_arr is not None else t + gaps[3]
+                    if reached >= 5:
+                        t = comp = t + gaps[4]
+                if kind == "repair" and arr is not None:
+                    rdue = arr + timedelta(hours=WO_AREAS[area][2])
+                    rwarn = arr + timedelta(hours=WO_AREAS[area][2] * 0.75)
                 arrive_breached = due is not None and (arr or anchor) > due and status != "cancelled"
                 restore_breached = rdue is not None and (comp or anchor) > rdue
                 yield (
-                    str(wid), number, kind, str(ci + 1), esc(name), phone, esc(address), "用户报修：家中停电",
+                    str(wid), number, kind, _id(oid), customer, esc(name), phone, esc(address),
+                    "用户报修：家中停电" if kind == "repair" else "现场工作",
                     area, str(rng.choice([1, 2, 3, 3, 3])), str(st), str(crew) if status != "created" else NULL,
                     status, _ts(tgt), _ts(due), _ts(rdue), _ts(due_at), _ts(awarn), _ts(rwarn),
                     _b(arrive_breached), _b(restore_breached), grade, _ts(disp), _ts(acc), _ts(dep), _ts(arr),
@@ -702,6 +880,7 @@ class Generator:
         DailySequence.objects.bulk_create([DailySequence(prefix="GD", day=d, last=v) for d, v in seq.items()],
                                           batch_size=1000)
         self.ds.counts["work_orders"] = count
+        self.ds.counts["work_orders_from_repair_calls"] = from_calls
 
     # ------------------------------------------------------------------------------------------
     def deadline_rows(self) -> None:

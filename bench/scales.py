@@ -9,9 +9,8 @@ from dataclasses import dataclass
 class Scale:
     name: str
     customers: int
-    complaints: int
-    open_complaints: int
-    work_orders: int
+    orders: int  # 95598 orders of every kind (bench/datagen.py ORDER_MIX: ~8 % complaints)
+    work_orders: int  # typed in by dispatchers, besides one per repair call
     stations: int = 3
     months: int = 12
     handlers_per_station: int = 15
@@ -43,20 +42,20 @@ class Scale:
 
 SCALES = {
     "tiny": Scale(
-        name="tiny", customers=1_500, complaints=6_000, open_complaints=600, work_orders=600,
+        name="tiny", customers=1_500, orders=6_000, work_orders=600,
         handlers_per_station=3, crews_per_station=4, account_managers_per_station=2, runs=2,
         intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, crew_think=(0.05, 0.2), list_requests=12,
         sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1, eod_crossings=200, catchup_old=90,
         catchup_fresh=10,
     ),
     "small": Scale(
-        name="small", customers=10_000, complaints=50_000, open_complaints=5_000, work_orders=5_000,
+        name="small", customers=10_000, orders=50_000, work_orders=5_000,
         handlers_per_station=6, crews_per_station=10, account_managers_per_station=4, runs=5,
         intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=2, list_requests=40,
         sweep_crossings=1000, sweep_growth=(1_000, 5_000, 50_000), grade_runs=2, eod_crossings=2_000,
         catchup_old=900, catchup_fresh=100,
     ),
     "full": Scale(
-        name="full", customers=200_000, complaints=1_000_000, open_complaints=100_000, work_orders=100_000,
+        name="full", customers=200_000, orders=1_000_000, work_orders=100_000,
     ),
 }

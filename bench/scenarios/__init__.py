@@ -38,6 +38,7 @@ from .intake import Intake  # noqa: E402
 from .outages import Outages  # noqa: E402
 from .sla_summary import SlaSummary  # noqa: E402
 from .sla_sweep import SlaSweep  # noqa: E402
+from .ticket_list import TicketList  # noqa: E402
 
-SCENARIOS: list[Scenario] = [ComplaintList(), SlaSummary(), GradeRun(), Intake(), CrewUpdates(), SlaSweep(),
+SCENARIOS: list[Scenario] = [ComplaintList(), TicketList(), SlaSummary(), GradeRun(), Intake(), CrewUpdates(), SlaSweep(),
                              Outages()]

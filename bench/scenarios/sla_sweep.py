@@ -1,5 +1,5 @@
 """The SLA sweep (`complaints.sweep.enforce_sla`): time of a sweep with ~1,000 new crossings among
-the open complaints, of a second sweep with nothing new, and how both grow with the number of
+the open orders of every kind (the deadline rows of every kind; the crossings are printed per kind), of a second sweep with nothing new, and how both grow with the number of
 open complaints.
 
 No row is edited to make crossings: the sweep is run at a `now` chosen so that the next ~1,000
@@ -39,12 +39,34 @@ def _crossings_sql(after):
     row per crossing (column bench_t)."""
     from complaints.sweep import SEVERE_AFTER
 
-    sql = ("(SELECT warn_at AS bench_t FROM clock_deadline WHERE running AND NOT breached AND level < 1 "
-           "AND warn_at > %s) UNION ALL "
-           "(SELECT due_at FROM clock_deadline WHERE running AND NOT breached AND due_at > %s) UNION ALL "
-           "(SELECT due_at + %s FROM clock_deadline WHERE running AND breached AND level < 3 AND NOT severe_at_once "
-           "AND due_at > %s)")
+    sql = ("(SELECT warn_at AS bench_t, subject_type, subject_id FROM clock_deadline WHERE running AND NOT breached "
+           "AND level < 1 AND warn_at > %s) UNION ALL "
+           "(SELECT due_at, subject_type, subject_id FROM clock_deadline WHERE running AND NOT breached AND due_at > %s) "
+           "UNION ALL (SELECT due_at + %s, subject_type, subject_id FROM clock_deadline WHERE running AND breached "
+           "AND level < 3 AND NOT severe_at_once AND due_at > %s)")
     return sql, [after, after, SEVERE_AFTER, after - SEVERE_AFTER]
+
+
+def crossings_by_kind(after, upto) -> dict[str, int]:
+    """The crossings of (after, upto] per kind of order (`work_order` for the work orders' rows):
+    the sweep reads the deadline rows of every kind."""
+    union, params = _crossings_sql(after)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COALESCE(c.kind, x.subject_type), COUNT(*) FROM ({union}) x "
+                    "LEFT JOIN complaints_complaint c ON x.subject_type = 'complaint' AND c.id = x.subject_id "
+                    "WHERE x.bench_t <= %s GROUP BY 1 ORDER BY 2 DESC", [*params, upto])
+        return dict(cur.fetchall())
+
+
+def open_by_kind() -> dict[str, int]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT kind, COUNT(*) FROM complaints_complaint WHERE status IN "
+                    "('received', 'acknowledged', 'paused', 'resolved') GROUP BY 1 ORDER BY 2 DESC")
+        return dict(cur.fetchall())
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def next_sweep(after, k: int):
@@ -76,7 +98,7 @@ def open_count() -> int:
 
 class SlaSweep(Scenario):
     name = "sweep"
-    title = "SLA sweep: < 1 s with 1,000 new crossings among the open complaints; < 0.2 s with nothing new; growth"
+    title = "SLA sweep: < 1 s with 1,000 new crossings among the open orders (every kind); < 0.2 s with nothing new; growth"
     feature = "SLA sweep (complaints.sweep.enforce_sla)"
     requires = ("complaints.sweep:enforce_sla", "complaints.sweep:sources")
 
@@ -86,13 +108,18 @@ class SlaSweep(Scenario):
         k = ctx.scale.sweep_crossings
         now = self.now
         new_s, idle_s, new_q, idle_q, escalations = [], [], 0, 0, []
+        kinds: dict[str, int] = {}
         while len(new_s) < runs:
+            before = now
             now, crossings, clump = next_sweep(now, k)
+            by_kind = crossings_by_kind(before, now)  # untimed: what this sweep is to cross, per kind
             t = ctx.timed(enforce_sla, now=now)
             if clump:
                 # an end-of-working-day instant: measured, but as its own figure
                 self.clumps.append((t.seconds, t.result.total, label))
                 continue
+            for kind, c in by_kind.items():
+                kinds[kind] = kinds.get(kind, 0) + c
             new_s.append(t.seconds)
             new_q = max(new_q, t.queries)
             escalations.append(t.result.total)
@@ -102,9 +129,13 @@ class SlaSweep(Scenario):
             if t2.result.total:
                 raise AssertionError(f"a second sweep at the same time wrote {t2.result.total} escalations")
         self.now = now
-        info = {"open": open_count(), "escalations_per_sweep": escalations}
+        opened = open_by_kind()
+        info = {"open": open_count(), "escalations_per_sweep": escalations, "crossings_by_kind": kinds,
+                "open_by_kind": opened}
         print(f"    {label}: sweeps {[round(x, 3) for x in new_s]} s ({escalations} escalations; target < {NEW_S:g} s), "
               f"nothing new {[round(x, 3) for x in idle_s]} s (target < {IDLE_S:g} s)", flush=True)
+        print(f"      crossings of those {len(new_s)} sweeps by kind: {_kinds(kinds)}; open by kind: {_kinds(opened)}",
+              flush=True)
         new = Figure(scenario=self.name, measure=f"sweep, ~{k:,} new crossings, {label}", unit="s", samples=new_s,
                      target=f"< {NEW_S:g} s", limit=NEW_S, queries=new_q, details=info)
         idle = Figure(scenario=self.name, measure=f"second sweep, nothing new, {label}", unit="s", samples=idle_s,
@@ -171,6 +202,9 @@ class SlaSweep(Scenario):
                             f"WHERE c.id = e.subject_id AND e.kind = %s", [instant, before, kind])
             cur.execute("SELECT COUNT(*) FROM bench_eod")
             moved = cur.fetchone()[0]
+            cur.execute("SELECT c.kind, COUNT(*) FROM bench_eod e JOIN complaints_complaint c ON c.id = e.subject_id "
+                        "GROUP BY 1")
+            moved_kinds = dict(cur.fetchall())
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE clock_deadline")
             cur.execute("VACUUM ANALYZE complaints_complaint")
@@ -203,7 +237,9 @@ class SlaSweep(Scenario):
               f"({moved:,} moved there): sweep {t.seconds:.3f} s (target < {EOD_S:g} s) for {escalations:,} "
               f"escalations ({per:.4f} ms each, target <= {EOD_MS_PER_ESCALATION:g} ms); floor {floor:.3f} s for "
               f"{floor_rows:,} rows; ratio {ratio:.2f}x (target <= {EOD_FLOOR_RATIO:g}x)", flush=True)
-        details = {"deadlines_at_instant": crossing, "moved": moved, "open": opened, "escalations": escalations,
+        print(f"      the deadlines moved to the instant by kind: {_kinds(moved_kinds)}", flush=True)
+        details = {"deadlines_at_instant": crossing, "moved": moved, "moved_by_kind": moved_kinds, "open": opened,
+                   "escalations": escalations,
                    "floor_rows": floor_rows, "floor_s": floor, "counts": {k: v for k, v in t.result.counts.items() if v}}
         return [
             Figure(scenario=self.name, measure=f"end-of-working-day instant: {crossing:,} deadlines at once among "
@@ -434,24 +470,41 @@ class SlaSweep(Scenario):
                                 [target - current])
                     current = open_count()
                 if current < target:
-                    # reopened: a new resolve clock from now, deadlines spread over 1..10 days
-                    # ahead (to the second, so crossings arrive one by one), warning at 0.75
-                    cur.execute("""
-                        WITH u AS (UPDATE complaints_complaint SET status = 'acknowledged', reopen_count = reopen_count + 1,
+                    # reopened as each kind's declaration allows: a new resolve clock from now
+                    # (acknowledged for the kinds with a first contact, received for the others);
+                    # a repair call (no resolve clock: its work order's) repaired again now and
+                    # waiting for its callback. Deadlines spread over 1..10 days ahead (to the
+                    # second, so crossings arrive one by one), warning at 0.75
+                    from complaints.kinds import KINDS
+
+                    acked = [k for k, d in KINDS.items() if "ack" in d.deadlines]
+                    no_resolve = [k for k, d in KINDS.items() if "resolve" not in d.deadlines]
+                    spread = "(86400 + (id * 7919) %% 777600)"
+                    cur.execute(f"""
+                        WITH u AS (UPDATE complaints_complaint SET
+                            status = CASE WHEN kind = ANY(%s) THEN 'resolved' WHEN kind = ANY(%s) THEN 'acknowledged'
+                                          ELSE 'received' END,
+                            reopen_count = reopen_count + 1,
                             resolve_started_at = %s,
-                            resolve_due_at = %s + (86400 + (id * 7919) %% 777600) * interval '1 second',
-                            resolve_warn_at = %s + (86400 + (id * 7919) %% 777600) * interval '0.75 second',
+                            resolve_due_at = CASE WHEN kind = ANY(%s) THEN NULL
+                                                  ELSE %s + {spread} * interval '1 second' END,
+                            resolve_warn_at = CASE WHEN kind = ANY(%s) THEN NULL
+                                                   ELSE %s + {spread} * interval '0.75 second' END,
                             resolve_breached = false,
-                            callback_due_at = NULL, callback_warn_at = NULL,
+                            resolved_at = CASE WHEN kind = ANY(%s) THEN %s ELSE resolved_at END,
+                            callback_due_at = CASE WHEN kind = ANY(%s) THEN %s + {spread} * interval '1 second' END,
+                            callback_warn_at = CASE WHEN kind = ANY(%s) THEN %s + {spread} * interval '0.75 second' END,
+                            callback_breached = false, callback_at = NULL,
                             closed_at = NULL
                         WHERE id IN (SELECT id FROM complaints_complaint WHERE status = 'closed'
                                      AND id NOT IN (SELECT id FROM bench_parked) ORDER BY id DESC LIMIT %s)
                         RETURNING id)
                         INSERT INTO bench_touched SELECT id FROM u ON CONFLICT DO NOTHING""",
-                                [self.now, self.now, self.now, target - current])
-            # the deadline rows of the rewritten complaints follow them, set-based (as the services'
+                                [no_resolve, acked, self.now, no_resolve, self.now, no_resolve, self.now,
+                                 no_resolve, self.now, no_resolve, self.now, no_resolve, self.now, target - current])
+            # the deadline rows of the rewritten orders (every kind: all_kinds) follow them, set-based (as the services.
             # sync does one by one); a reopened one's new resolve clock is a new cycle at level 0
-            backfill(COMPLAINT, Complaint.objects.filter(pk__in=RawSQL("SELECT id FROM bench_touched", [])),
+            backfill(COMPLAINT, Complaint.all_kinds.filter(pk__in=RawSQL("SELECT id FROM bench_touched", [])),
                      now=self.now, update=True)
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")

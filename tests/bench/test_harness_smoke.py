@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = {"list", "summary", "grading", "intake", "crew", "sweep", "outages"}
+SCENARIOS = {"list", "ticket_list", "summary", "grading", "intake", "crew", "sweep", "outages"}
 
 
 def _bench_url() -> str:
@@ -39,7 +39,13 @@ def test_harness_runs_every_scenario_at_tiny_scale(tmp_path):
     assert len(results) == 1, output[-3000:]
     data = json.loads(results[0].read_text())
     assert data["scale"] == "tiny"
-    assert data["dataset"]["counts"]["complaints"] == 6000
+    counts = data["dataset"]["counts"]
+    assert counts["orders"] == 6000
+    # every kind of order is in the data set, repair calls the most, each with its work order
+    kinds = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("orders:")}
+    assert set(kinds) == {"repair", "enquiry", "service", "complaint", "opinion", "report", "suggestion", "praise"}
+    assert max(kinds, key=kinds.get) == "repair" and counts["complaints"] == kinds["complaint"]
+    assert 0 < counts["work_orders_from_repair_calls"] <= kinds["repair"]
     figures = data["figures"]
     assert {f["scenario"] for f in figures} == SCENARIOS
     assert all(f["status"] in {"OK", "FAIL", "SKIPPED", "INFO"} for f in figures), figures
