@@ -103,7 +103,7 @@ def report_data(*, start: datetime, end: datetime, cutoff: datetime) -> dict:
     totals: dict = {}
     for r in rows:
         for k, v in r.items():
-            if k not in ("station_id", "category_id", "grade_at_intake", "channel"):
+            if k not in ("kind", "station_id", "category_id", "grade_at_intake", "channel"):
                 totals[k] = totals.get(k, 0) + (v or 0)
     summary = {
         "complaints": totals.get("complaints", 0),
