@@ -201,3 +201,30 @@ def test_the_schema_describes_kind_and_by_kind(api, users):
     ref = body["$ref"].rsplit("/", 1)[-1]
     props = schema["components"]["schemas"][ref]["properties"]
     assert {"by_kind", "other_kinds", "totals", "deadlines", "now"} <= set(props)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "labels"), [
+    ("zh-hans", ["投诉", "举报", "意见", "建议", "咨询", "表扬", "服务申请", "故障报修"]),
+    ("en", ["Complaint", "Report", "Opinion", "Suggestion", "Enquiry", "Praise", "Service request", "Fault repair"]),
+])
+def test_the_dashboard_shows_every_kind_complaints_first_and_apart(orders, client, users, now, lang, labels):
+    client.force_login(users["manager"])
+    client.cookies["django_language"] = lang
+    resp = client.get("/dashboard/", {**WEEK, "live": "true"})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    table = html[html.index('id="kinds"'):html.index('id="chart-kinds"')]
+    positions = [table.index(f'<tr data-kind="{k}"><th scope="row">{label}</th>') for k, label in zip(KINDS, labels,
+                                                                                                        strict=True)]
+    assert positions == sorted(positions)  # the declared order, complaints first
+    complaints = table[table.index('class="kinds-complaints"'):table.index('class="kinds-others"')]
+    assert 'data-kind="complaint"' in complaints and 'data-kind="report"' not in complaints
+    assert 'data-path="by_kind.4.received">2<' in table  # the enquiries
+    assert 'data-path="by_kind.4.deadlines.resolve.rate" data-format="pct">50.0%<' in table
+    assert 'data-path="by_kind.1.terminated">1<' in table and 'data-path="other_kinds.received">7<' in table
+    # the existing tiles are still there, of the complaints
+    assert 'data-path="totals.complaints">1<' in html and 'data-tile="breached"' in html
+    # the chart's labels are the kinds' labels of the page's language, in its data
+    data = client.get("/dashboard/data/", {**WEEK, "live": "true"}).json()
+    assert [e["label"] for e in data["by_kind"]] == labels
