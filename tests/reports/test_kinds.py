@@ -228,3 +228,51 @@ def test_the_dashboard_shows_every_kind_complaints_first_and_apart(orders, clien
     # the chart's labels are the kinds' labels of the page's language, in its data
     data = client.get("/dashboard/data/", {**WEEK, "live": "true"}).json()
     assert [e["label"] for e in data["by_kind"]] == labels
+
+
+@pytest.mark.django_db
+def test_the_reports_give_every_kind_apart_and_export_it(orders, users, client):
+    import csv
+    import io
+    from datetime import date
+
+    import openpyxl
+
+    from reports.services import report_build
+
+    with time_machine.travel(at(16, 0, 15), tick=False):  # the weekly build, Monday after
+        snap = report_build(kind="weekly", day=date(2026, 3, 10))
+    kinds = {r["order_kind"]: r for r in snap.data["kinds"]}
+    assert [r["order_kind"] for r in snap.data["kinds"]] == [*KINDS, "others"]
+    assert snap.data["summary"]["complaints"] == 1  # the report's figures stay the complaints'
+    assert (kinds["enquiry"]["received"], kinds["enquiry"]["open"], kinds["enquiry"]["resolve_rate"]) == (2, 1, 50.0)
+    assert (kinds["report"]["received"], kinds["report"]["terminated"], kinds["report"]["breached"]) == (1, 1, 0)
+    assert kinds["report"]["ack_on_time"] == 0 and kinds["report"]["ack_late"] == 0  # terminated: apart
+    assert "ack_rate" not in kinds["enquiry"] and "resolve_rate" not in kinds["repair"]
+    assert kinds["opinion"]["resolve_rate"] == 100.0 and kinds["complaint"]["ack_rate"] == 100.0
+    assert (kinds["others"]["received"], kinds["others"]["terminated"]) == (7, 1)
+    # the day's report holds that day's orders only
+    with time_machine.travel(at(11, 0, 15), tick=False):
+        day = report_build(kind="daily", day=date(2026, 3, 10))
+    assert {r["order_kind"]: r["received"] for r in day.data["kinds"]}["enquiry"] == 2
+
+    client.force_login(users["manager"])
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/{snap.pk}.xlsx").content))
+    sheet = next(ws for ws in wb.worksheets if ws.title == "各类工单")
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("工单类型", "受理量")
+    assert [r[0] for r in rows[1:]] == ["投诉", "举报", "意见", "建议", "咨询", "表扬", "服务申请", "故障报修", "其他各类合计"]
+    enquiry = rows[5]
+    assert enquiry[1:3] == (2, 1) and enquiry[5] == "—" and enquiry[6] == 50.0
+    assert rows[2][4] == 1  # the report, terminated
+    text = client.get(f"/reports/{snap.pk}.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    start = lines.index(["各类工单"])
+    assert lines[start + 1][0] == "工单类型" and lines[start + 2][0] == "投诉" and lines[start + 6][:3] == ["咨询", "2", "1"]
+    # in English
+    client.cookies["django_language"] = "en"
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/{snap.pk}.xlsx").content))
+    sheet = next(ws for ws in wb.worksheets if ws.title == "Orders by kind")
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)][:2] == ["Complaint", "Report"]
+    page = client.get(f"/reports/{snap.pk}/").content.decode()
+    assert "Orders by kind" in page and "Fault repair" in page
