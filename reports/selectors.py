@@ -47,7 +47,7 @@ MAX_TREND_DAYS = 92
 # queries of one summary at most (tests/reports): the scope (user's groups, station), the stats
 # state, the period's groups, open now, received today, categories, stations, repair orders per
 # area, overdue work orders, the trend
-SUMMARY_QUERY_BUDGET = 12
+SUMMARY_QUERY_BUDGET = 11
 
 
 @dataclass
