@@ -43,6 +43,16 @@ SECTIONS = [
       ("effective", pgettext_lazy("report", "Effective complaints")),
       ("amount_yuan", pgettext_lazy("report", "Assessment (yuan)")),
       ("public_notice", pgettext_lazy("report", "Public notice"))]),
+    # every kind of order (SPEC §11): complaints first and apart, terminated orders counted apart
+    ("kinds", pgettext_lazy("report", "Orders by kind"),
+     [("order_kind", pgettext_lazy("report", "Kind of order")), ("received", pgettext_lazy("report", "Orders received")),
+      ("open", pgettext_lazy("report", "Open at the end of the period")),
+      ("breached", pgettext_lazy("report", "Orders with a missed deadline")),
+      ("terminated", pgettext_lazy("report", "Terminated (counted apart)")),
+      ("ack_rate", pgettext_lazy("report", "First contact on time %")),
+      ("resolve_rate", pgettext_lazy("report", "Replied on time %")),
+      ("callback_rate", pgettext_lazy("report", "Called back on time %")),
+      ("assign_rate", pgettext_lazy("report", "Dispatched on time %"))]),
     ("typical_cases", pgettext_lazy("report", "Typical cases"),
      [("number", pgettext_lazy("report", "Number")), ("station", pgettext_lazy("report", "Station")),
       ("category", pgettext_lazy("report", "Category")), ("received_at", pgettext_lazy("report", "Received")),
@@ -57,7 +67,7 @@ class _Labels:
     def __init__(self, data: dict):
         from django.contrib.auth import get_user_model
 
-        from complaints.choices import ComplaintChannel, DeadlineKind
+        from complaints.choices import ComplaintChannel, DeadlineKind, OrderKind
         from complaints.models import ComplaintCategory
         from customers.models import SupplyStation
 
@@ -68,9 +78,17 @@ class _Labels:
                        for u in get_user_model().objects.filter(username__in=usernames)}
         self.kinds = {k: str(v) for k, v in DeadlineKind.choices}
         self.channels = {k: str(v) for k, v in ComplaintChannel.choices}
+        self.order_kinds = {k: str(v) for k, v in OrderKind.choices}
+        self.order_kinds["others"] = str(pgettext_lazy("report", "Other kinds together"))
 
     def cell(self, section: str, field: str, row: dict):
         value = row.get(field)
+        if section == "kinds":
+            if field == "order_kind":
+                return self.order_kinds.get(value, value)
+            if field.endswith("_rate") and field.removesuffix("_rate") not in row.get("deadlines", []):
+                return "—"  # the kind has no such deadline
+            return value
         if field == "station" and value:
             # a station code, or several joined ("S01, S02") for a handler who moved
             return "、".join(self.stations.get(code.strip(), code.strip()) for code in str(value).split(","))

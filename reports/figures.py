@@ -66,20 +66,32 @@ def deadline_conditions(due: str, done: str, flag: str, *, now: datetime, live: 
     }
 
 
+def terminated_condition(*, now: datetime, live: bool) -> Q:
+    """Terminated (服务终止, SPEC §11) by `now`: such orders are counted apart (`terminated`) and
+    left out of every deadline figure and of `breached`. Complaints are never terminated, so
+    their figures are what they were."""
+    return Q(terminated_at__isnull=False) if live else Q(terminated_at__isnull=False, terminated_at__lte=now)
+
+
 def complaint_aggregates(*, now: datetime, live: bool) -> dict:
-    """Annotations for one complaint group: intake, per-deadline counts, outcome figures."""
+    """Annotations for one group of orders (of one kind: the group has `kind`): intake,
+    per-deadline counts, outcome figures. A kind without a deadline has no due time for it, so
+    its counts of that deadline are zero."""
     closed = Q(status="closed", closed_at__lte=now) if not live else Q(status="closed")
+    terminated = terminated_condition(now=now, live=live)
+    counted = ~terminated
     aggs: dict = {"complaints": Count("id")}
     breached_any = Q(pk__in=[])
     for kind, (due, done, flag) in COMPLAINT_DEADLINES.items():
         conds = deadline_conditions(due, done, flag, now=now, live=live, closed=closed)
         for name, cond in conds.items():
-            aggs[f"{kind}_{name}"] = Count("id", filter=cond)
+            aggs[f"{kind}_{name}"] = Count("id", filter=cond & counted)
         breached_any |= conds["late"] | conds["open_breached"]
     resolved = Q(resolved_at__isnull=False, resolved_at__lte=now)
     called_back = Q(callback_at__isnull=False, callback_at__lte=now)
     aggs.update({
-        "breached": Count("id", filter=breached_any),
+        "breached": Count("id", filter=breached_any & counted),
+        "terminated": Count("id", filter=terminated),
         "verified_count": Count("id", filter=resolved & Q(verified=True)),
         "effective": Count("id", filter=resolved & Q(verified=True, utility_responsible=True)),
         "repeat": Count("id", filter=Q(repeat_of__isnull=False)),
@@ -101,6 +113,27 @@ def open_state_conditions(now: datetime) -> dict[str, Q]:
 
 def open_state_aggregates(now: datetime) -> dict:
     return {name: Count("id", filter=cond) for name, cond in open_state_conditions(now).items()}
+
+
+def open_state_aggregates_by_kind(now: datetime) -> dict:
+    """Open / at risk / breached now of orders of every kind, each by its own kind's lifecycle
+    (complaints/kinds.py): group by `kind` to get them per kind; a complaint's are exactly
+    `open_state_aggregates`'."""
+    from complaints.kinds import KINDS
+
+    conds: dict[str, Q] = {}
+    for code, k in KINDS.items():
+        for name, cond in k.lifecycle.open_state_conditions(now).items():
+            part = Q(kind=code) & cond
+            conds[name] = conds[name] | part if name in conds else part
+    return {name: Count("id", filter=cond) for name, cond in conds.items()}
+
+
+def kind_deadlines(kind: str) -> list[str]:
+    """The deadline kinds an order kind has (complaints/kinds.py), in the declaration's order."""
+    from complaints.kinds import KINDS
+
+    return [d for d in COMPLAINT_DEADLINES if d in KINDS[kind].deadlines]
 
 
 def work_order_aggregates(*, now: datetime, live: bool) -> dict:

@@ -78,25 +78,30 @@ STAT_COUNTERS = [
     "ack_on_time", "ack_late", "ack_open", "ack_open_breached",
     "resolve_on_time", "resolve_late", "resolve_open", "resolve_open_breached",
     "callback_on_time", "callback_late", "callback_open", "callback_open_breached",
-    "breached", "verified_count", "effective", "repeat", "extended",
+    "assign_on_time", "assign_late", "assign_open", "assign_open_breached",
+    "review_on_time", "review_late", "review_open", "review_open_breached",
+    "breached", "terminated", "verified_count", "effective", "repeat", "extended",
     "satisfied", "neutral", "dissatisfied", "typical_count",
 ]
 
 
 class ComplaintDayStat(models.Model):
-    """Pre-aggregated SLA figures of the complaints received on one local day, per (station,
-    category item, grade, channel), as of `StatState.refreshed_at` (see reports/stats.py).
+    """Pre-aggregated SLA figures of the orders received on one local day, per (kind of order,
+    station, category item, grade, channel), as of `StatState.refreshed_at` (see reports/stats.py).
+    `category` is null for the orders of a kind that is not classified (SPEC §11: complaints are).
 
     The summary of a month sums about 30 × a few hundred of these rows instead of scanning tens
     of thousands of complaints.
     """
 
     day = models.DateField()
+    kind = models.CharField(max_length=20, default="complaint")  # complaints.choices.OrderKind
     station = models.ForeignKey(SupplyStation, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+",
+                                 null=True)
     grade = models.CharField(max_length=1)
     channel = models.CharField(max_length=20)
-    complaints = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)  # the orders received (of the row's kind)
     ack_on_time = models.PositiveIntegerField(default=0)
     ack_late = models.PositiveIntegerField(default=0)
     ack_open = models.PositiveIntegerField(default=0)
@@ -109,7 +114,17 @@ class ComplaintDayStat(models.Model):
     callback_late = models.PositiveIntegerField(default=0)
     callback_open = models.PositiveIntegerField(default=0)
     callback_open_breached = models.PositiveIntegerField(default=0)
+    assign_on_time = models.PositiveIntegerField(default=0)
+    assign_late = models.PositiveIntegerField(default=0)
+    assign_open = models.PositiveIntegerField(default=0)
+    assign_open_breached = models.PositiveIntegerField(default=0)
+    review_on_time = models.PositiveIntegerField(default=0)
+    review_late = models.PositiveIntegerField(default=0)
+    review_open = models.PositiveIntegerField(default=0)
+    review_open_breached = models.PositiveIntegerField(default=0)
     breached = models.PositiveIntegerField(default=0)
+    # 服务终止 (SPEC §11): counted apart, and left out of every deadline figure and of `breached`
+    terminated = models.PositiveIntegerField(default=0)
     verified_count = models.PositiveIntegerField(default=0)
     effective = models.PositiveIntegerField(default=0)
     repeat = models.PositiveIntegerField(default=0)
@@ -121,7 +136,9 @@ class ComplaintDayStat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "station", "category", "grade", "channel"],
+            # (a null category, the kinds other than complaints, is not held unique by it: the
+            # refresh deletes and rewrites a day's rows under its lock)
+            models.UniqueConstraint(fields=["day", "kind", "station", "category", "grade", "channel"],
                                     name="reports_daystat_unique_group"),
         ]
         indexes = [
@@ -130,15 +147,17 @@ class ComplaintDayStat(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day} {self.station_id} {self.category_id} {self.grade} {self.channel}"
+        return f"{self.day} {self.kind} {self.station_id} {self.category_id} {self.grade} {self.channel}"
 
 
 class OpenStat(models.Model):
-    """Open / at risk / breached complaints per (station, category, grade, channel) as of
+    """Open / at risk / breached orders per (kind, station, category, grade, channel) as of
     `StatState.refreshed_at` (any received date): the "now" tiles without scanning every open one."""
 
+    kind = models.CharField(max_length=20, default="complaint")
     station = models.ForeignKey(SupplyStation, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("complaints.ComplaintCategory", on_delete=models.CASCADE, related_name="+",
+                                 null=True)
     grade = models.CharField(max_length=1)
     channel = models.CharField(max_length=20)
     open = models.PositiveIntegerField(default=0)
@@ -146,7 +165,7 @@ class OpenStat(models.Model):
     breached_now = models.PositiveIntegerField(default=0)
 
     def __str__(self):
-        return f"{self.station_id} {self.category_id} {self.grade} {self.channel}: {self.open}"
+        return f"{self.kind} {self.station_id} {self.category_id} {self.grade} {self.channel}: {self.open}"
 
 
 class StatState(models.Model):

@@ -3,14 +3,17 @@
 `sla_summary(user=..., filters=...)` is the function behind `/api/v1/sla/summary/` and the
 dashboard (and what the benchmark times). It runs a fixed handful of aggregate queries,
 whatever the number of complaints:
-  1. the period's figures per (station, category item, grade, channel): a SUM over the
-     pre-aggregated daily rows (reports/stats.py), or, with `live=true` or when those are not
-     fresh, one pass over the complaints with every figure a conditional Count; totals and all
-     breakdowns are sums of these rows in Python;
-  2. open, at risk and breached now per station (OpenStat rows, or the open complaints);
+  1. the period's figures per (kind of order, station, category item, grade, channel) of every
+     kind (SPEC §11): a SUM over the pre-aggregated daily rows (reports/stats.py), or, with
+     `live=true` or when those are not fresh, one pass over the orders with every figure a
+     conditional Count; the figures of the kind asked for (`kind`, default complaint), their
+     breakdowns and the `by_kind` block are sums of these rows in Python;
+  2. open, at risk and breached now per (kind, station) (OpenStat rows, or the open orders);
   3. repair work orders of the period grouped by area: arrive/restore counts, average times;
   4. open work orders past a deadline (one count);
-plus small lookups (stations, categories) and, when asked for, the daily trend (one query).
+  5. the orders received today per kind (the dashboard's tiles);
+plus small lookups (stations, categories) and, when asked for, the daily trend (one query):
+SUMMARY_QUERY_BUDGET in all, whatever the kind and the number of orders.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from complaints.choices import ComplaintChannel
+from complaints.choices import ComplaintChannel, OrderKind
+from complaints.kinds import KINDS
 from complaints.models import Complaint, ComplaintCategory, Escalation, ExtensionRequest
 from complaints.selectors import next_deadline
 from customers.choices import Grade
@@ -40,6 +44,10 @@ from . import figures as fig
 TZ = ZoneInfo(settings.TIME_ZONE)
 DEFAULT_DAYS = 30
 MAX_TREND_DAYS = 92
+# queries of one summary at most (tests/reports): the scope (user's groups, station), the stats
+# state, the period's groups, open now, received today, categories, stations, repair orders per
+# area, overdue work orders, the trend
+SUMMARY_QUERY_BUDGET = 11
 
 
 @dataclass
@@ -54,6 +62,7 @@ class SummaryFilters:
     channel: str = ""
     trend_days: int = 0
     live: bool = False
+    kind: str = OrderKind.COMPLAINT  # the kind the headline figures and breakdowns are of
 
     @property
     def start(self) -> datetime:
@@ -68,7 +77,7 @@ class SummaryFilters:
         return {"station": self.station.code if self.station else None,
                 "from": self.date_from.isoformat(), "to": self.date_to.isoformat(),
                 "category": self.category.code if self.category else None,
-                "grade": self.grade or None, "channel": self.channel or None}
+                "grade": self.grade or None, "channel": self.channel or None, "kind": self.kind}
 
 
 def can_read_summary(user) -> bool:
@@ -125,11 +134,16 @@ def parse_filters(*, user, params) -> SummaryFilters:
             raise ValidationFailed("trend", f"Enter a number of days from 1 to {MAX_TREND_DAYS}.")
         f.trend_days = int(trend)
     f.live = (params.get("live") or "").strip().lower() in ("1", "true")
+    kind = (params.get("kind") or "").strip()
+    if kind and kind not in OrderKind.values:
+        raise ValidationFailed("kind", f"Choose one of {', '.join(OrderKind.values)}.")
+    f.kind = kind or OrderKind.COMPLAINT
     return f
 
 
-def _complaints(f: SummaryFilters, *, period: bool = True):
-    qs = Complaint.objects.all()
+def _complaints(f: SummaryFilters, *, period: bool = True, kind: str | None = None):
+    """The orders the filters select: of `kind` (None: every kind)."""
+    qs = Complaint.all_kinds.all() if kind is None else Complaint.all_kinds.filter(kind=kind)
     if period:
         qs = qs.filter(received_at__gte=f.start, received_at__lt=f.end)
     if f.station:
@@ -155,7 +169,7 @@ def _work_orders(f: SummaryFilters, start: datetime, end: datetime):
     return qs
 
 
-GROUP_KEYS = ("station_id", "category_id", "grade_at_intake", "channel")
+GROUP_KEYS = ("kind", "station_id", "category_id", "grade_at_intake", "channel")
 
 
 def _sum_rows(rows: list[dict], keys) -> dict:
@@ -180,8 +194,9 @@ def _add(target: dict, row: dict, keys) -> None:
         target[k] = target.get(k, 0) + (row.get(k) or 0)
 
 
-def _figures(row: dict) -> dict:
-    """The public shape of one group's figures (totals or one breakdown entry)."""
+def _figures(row: dict, kind: str = OrderKind.COMPLAINT) -> dict:
+    """The public shape of one group's figures (totals or one breakdown entry) of orders of one
+    kind: the deadlines it has."""
     out = {
         "complaints": row.get("complaints", 0),
         "breached": row.get("breached", 0),
@@ -191,7 +206,8 @@ def _figures(row: dict) -> dict:
         "repeat": row.get("repeat", 0),
         "extended": row.get("extended", 0),
         "typical": row.get("typical_count", 0),
-        "deadlines": {kind: fig.deadline_block(row, kind) for kind in fig.COMPLAINT_DEADLINES},
+        "terminated": row.get("terminated", 0),
+        "deadlines": {d: fig.deadline_block(row, d) for d in fig.kind_deadlines(kind)},
     }
     answered = sum(row.get(k, 0) for k in ("satisfied", "neutral", "dissatisfied"))
     out["satisfaction"] = {k: row.get(k, 0) for k in ("satisfied", "neutral", "dissatisfied")}
@@ -207,9 +223,9 @@ def _category_classes() -> dict[int, ComplaintCategory]:
 
 
 def complaint_groups(qs, *, now: datetime, live: bool) -> list[dict]:
-    """Query 1: the figures per (station, category item, grade, channel)."""
+    """Query 1: the figures per (kind, station, category item, grade, channel)."""
     aggs = fig.complaint_aggregates(now=now, live=live)
-    return list(qs.order_by().values("station_id", "category_id", "grade_at_intake", "channel").annotate(**aggs))
+    return list(qs.order_by().values(*GROUP_KEYS).annotate(**aggs))
 
 
 def rollup(rows: list[dict], key) -> dict:
@@ -267,18 +283,24 @@ def sla_summary(*, user=None, filters: SummaryFilters | dict | None = None, now:
     now = now or timezone.now()
     f = filters if isinstance(filters, SummaryFilters) else parse_filters(user=user, params=filters or {})
     state = None if f.live else stats.fresh_state(now)
-    rows, open_rows = _period_rows(f, state, now=now)
+    all_rows, open_all = _period_rows(f, state, now=now)
+    today = _received_today(f, state, now=now)
+    rows = [r for r in all_rows if r["kind"] == f.kind]
+    open_rows = {r["station_id"]: r for r in open_all if r["kind"] == f.kind}
     arrival, wo_totals = arrival_figures(_work_orders(f, f.start, f.end), now=now, live=True)
     classes = _category_classes()
     totals, by_station, by_class, by_grade, by_channel = _sum_rows(rows, [
-        lambda r: 0, lambda r: r["station_id"], lambda r: classes[r["category_id"]].id,
+        lambda r: 0, lambda r: r["station_id"],
+        lambda r: classes[r["category_id"]].id if r["category_id"] is not None else None,
         lambda r: r["grade_at_intake"], lambda r: r["channel"]])
-    summary = _headline(f, state, _figures(totals.get(0, {})), open_rows, arrival, now=now,
+    by_class.pop(None, None)  # orders of a kind that is not classified
+    summary = _headline(f, state, _figures(totals.get(0, {}), f.kind), open_rows, arrival, now=now,
                         work_orders_overdue=_work_orders_overdue(f, overdue_condition(now)))
     for kind in fig.WORK_ORDER_DEADLINES:
         summary["deadlines"][kind] = fig.deadline_block(wo_totals, kind)
     summary["by_station"] = _by_station(f, by_station, open_rows)
-    summary.update(_breakdowns(classes, by_class, by_grade, by_channel))
+    summary.update(_breakdowns(classes, by_class, by_grade, by_channel, f.kind))
+    summary["by_kind"], summary["other_kinds"] = by_kind(all_rows, open_all, today)
     if f.trend_days:
         summary["trend"] = trend(f, now=now, days=f.trend_days, from_stats=state is not None)
     return summary
@@ -291,11 +313,52 @@ def _period_rows(f: SummaryFilters, state, *, now: datetime) -> tuple[list[dict]
     from . import stats
 
     if state is not None:
-        return stats.period_groups(f), stats.open_by_station(f)
+        return stats.period_groups(f), stats.open_by_kind_station(f)
     rows = complaint_groups(_complaints(f), now=now, live=True)
-    open_rows = {r["station_id"]: r for r in _complaints(f, period=False).filter(status__in=fig.OPEN)
-                 .order_by().values("station_id").annotate(**fig.open_state_aggregates(now))}
+    open_rows = list(_complaints(f, period=False).filter(status__in=fig.OPEN)
+                     .order_by().values("kind", "station_id").annotate(**fig.open_state_aggregates_by_kind(now)))
     return rows, open_rows
+
+
+def _received_today(f: SummaryFilters, state, *, now: datetime) -> dict[str, int]:
+    """Query 5: the orders received today (local), per kind, whatever the period."""
+    from . import stats
+
+    day = timezone.localtime(now, TZ).date()
+    if state is not None:
+        return stats.received_on(f, day)
+    tf = SummaryFilters(date_from=day, date_to=day, station=f.station, category=f.category, grade=f.grade,
+                        channel=f.channel)
+    return {r["kind"]: r["n"] for r in _complaints(tf).order_by().values("kind").annotate(n=Count("id"))}
+
+
+BY_KIND_NOW = ("open", "at_risk", "breached_now")
+
+
+def by_kind(rows: list[dict], open_rows: list[dict], today: dict[str, int]) -> tuple[list[dict], dict]:
+    """Every kind's figures (SPEC §11: complaints first and apart, then the other kinds in their
+    declared order): received in the period and today, terminated (counted apart: left out of
+    the deadline figures), open / at risk / breached now, received in the period with a missed
+    deadline, and each deadline the kind has with its on-time rate. Plus the other kinds
+    together (never summed with complaints)."""
+    per_kind = rollup(rows, lambda r: r["kind"])
+    now_per_kind: dict[str, dict] = {}
+    for r in open_rows:
+        _add(now_per_kind.setdefault(r["kind"], {}), r, BY_KIND_NOW)
+    out = []
+    for code in KINDS:
+        row, now_row = per_kind.get(code, {}), now_per_kind.get(code, {})
+        out.append({
+            "kind": code, "label": str(OrderKind(code).label),
+            "received": row.get("complaints", 0), "received_today": today.get(code, 0),
+            "terminated": row.get("terminated", 0),
+            **{k: now_row.get(k, 0) for k in BY_KIND_NOW},
+            "breached": row.get("breached", 0),
+            "deadlines": {d: fig.deadline_block(row, d) for d in fig.kind_deadlines(code)},
+        })
+    others = {k: sum(e[k] for e in out[1:]) for k in
+              ("received", "received_today", "terminated", *BY_KIND_NOW, "breached")}
+    return out, others
 
 
 def _work_orders_overdue(f: SummaryFilters, overdue: Q) -> int:
@@ -342,23 +405,25 @@ def _by_station(f: SummaryFilters, by_station: dict, open_rows: dict[int, dict])
     out = []
     for sid in sorted([f.station.id] if f.station else stations, key=lambda i: stations[i].code):
         o = open_rows.get(sid, {})
-        entry = {"station": stations[sid].code, "name": stations[sid].name, **_figures(by_station.get(sid, {}))}
+        entry = {"station": stations[sid].code, "name": stations[sid].name,
+                 **_figures(by_station.get(sid, {}), f.kind)}
         entry["open"], entry["at_risk"], entry["breached_now"] = (o.get("open", 0), o.get("at_risk", 0),
                                                                   o.get("breached_now", 0))
         out.append(entry)
     return out
 
 
-def _breakdowns(classes: dict, by_class: dict, by_grade: dict, by_channel: dict) -> dict:
+def _breakdowns(classes: dict, by_class: dict, by_grade: dict, by_channel: dict,
+                kind: str = OrderKind.COMPLAINT) -> dict:
     """The period's figures per category class, per grade and per channel."""
     return {
         "by_category_class": sorted(
             ({"category": classes[cid].code, "name": classes[cid].name, "name_en": classes[cid].name_en,
-              **_figures(row)} for cid, row in by_class.items()),
+              **_figures(row, kind)} for cid, row in by_class.items()),
             key=lambda e: (-e["complaints"], e["category"])),
-        "by_grade": [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g])}
+        "by_grade": [{"grade": g, "label": str(Grade(g).label), **_figures(by_grade[g], kind)}
                      for g in Grade.values if g in by_grade],
-        "by_channel": [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c])}
+        "by_channel": [{"channel": c, "label": str(ComplaintChannel(c).label), **_figures(by_channel[c], kind)}
                        for c in ComplaintChannel.values if c in by_channel],
     }
 
@@ -374,15 +439,16 @@ def trend(f: SummaryFilters, *, now: datetime, days: int, from_stats: bool = Fal
         rows = trend_by_day(f, start_day, end_day)
         return _trend_list(rows, start_day, days)
     tf = SummaryFilters(date_from=start_day, date_to=end_day, station=f.station, category=f.category,
-                        grade=f.grade, channel=f.channel)
+                        grade=f.grade, channel=f.channel, kind=f.kind)
     aggs = {"complaints": Count("id")}
     closed = Q(status="closed")
+    counted = ~fig.terminated_condition(now=now, live=True)
     for kind in ("ack", "resolve"):
         due, done, flag = fig.COMPLAINT_DEADLINES[kind]
         conds = fig.deadline_conditions(due, done, flag, now=now, live=True, closed=closed)
         for name in ("on_time", "late", "open_breached"):
-            aggs[f"{kind}_{name}"] = Count("id", filter=conds[name])
-    rows = {r["day"]: r for r in _complaints(tf).annotate(day=TruncDate("received_at", tzinfo=TZ))
+            aggs[f"{kind}_{name}"] = Count("id", filter=conds[name] & counted)
+    rows = {r["day"]: r for r in _complaints(tf, kind=f.kind).annotate(day=TruncDate("received_at", tzinfo=TZ))
             .order_by().values("day").annotate(**aggs)}
     return _trend_list(rows, start_day, days)
 

@@ -2,12 +2,14 @@
 
 `refresh_stats()` (Celery `reports.refresh_stats`, every minute; `manage.py refresh_report_stats`)
 recomputes, as of one moment T:
-  * ComplaintDayStat: the summary figures of each local day of receipt per (station, category,
-    grade, channel). Only days whose figures can still move are rebuilt: days that have open
+  * ComplaintDayStat: the summary figures of each local day of receipt per (kind of order,
+    station, category, grade, channel): every kind of SPEC §11, complaints one kind among them. Only days whose figures can still move are rebuilt: days that have open
     complaints now or had them at the previous refresh, and days with complaints received since
     then. A day whose complaints are all closed does not change any more (closed figures do not
     depend on the clock); a nightly full rebuild (`full=True`) catches the rare edits of closed ones.
-  * OpenStat: open / at risk / breached now per (station, category, grade, channel).
+  * OpenStat: open / at risk / breached now per (kind, station, category, grade, channel), each
+    kind by its own lifecycle.
+Both are written set-based (INSERT ... SELECT ... GROUP BY): no row travels through Python.
 The summary reads these rows when they are fresh (refreshed within STATS_MAX_AGE) and computes
 from the complaints otherwise; the answer says which (`source`, `as_of`). A summary request that
 finds them stale refreshes them itself if no one else is doing it (like filling a cache).
@@ -29,7 +31,9 @@ from .models import STAT_COUNTERS, ComplaintDayStat, OpenStat, StatState
 
 STATS_MAX_AGE = timedelta(minutes=5)
 KEY = "complaints"
-GROUP = ["station_id", "category_id", "grade_at_intake", "channel"]
+GROUP = ["kind", "station_id", "category_id", "grade_at_intake", "channel"]
+COLUMNS = ["kind", "station_id", "category_id", "grade", "channel"]
+ORDERS = Complaint.all_kinds  # every kind of order (Complaint.objects: complaints only)
 
 
 def _tz():
@@ -48,9 +52,22 @@ def _insert_day_rows(qs, now: datetime) -> int:
                .values("day", *GROUP).annotate(**{k: aggs[k] for k in STAT_COUNTERS}).order_by("day"))
     sql, params = grouped.query.sql_with_params()
     table = ComplaintDayStat._meta.db_table
-    columns = ["day", "station_id", "category_id", "grade", "channel", *STAT_COUNTERS]
+    columns = ["day", *COLUMNS, *STAT_COUNTERS]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql}", params)
+        return cursor.rowcount
+
+
+def _insert_open_rows(now: datetime) -> int:
+    """INSERT ... SELECT open / at risk / breached now of the open orders, per group and kind."""
+    counts = ["open", "at_risk", "breached_now"]
+    aggs = fig.open_state_aggregates_by_kind(now)
+    grouped = (ORDERS.filter(status__in=fig.OPEN).order_by().values(*GROUP)
+               .annotate(**{k: aggs[k] for k in counts}))
+    sql, params = grouped.query.sql_with_params()
+    columns = [*COLUMNS, *counts]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {OpenStat._meta.db_table} ({', '.join(columns)}) {sql}", params)
         return cursor.rowcount
 
 
@@ -76,16 +93,16 @@ def refresh_stats(*, full: bool = False, now: datetime | None = None, wait: bool
             raise
         return None
     first_build = not ComplaintDayStat.objects.exists() and not state.open_days
-    open_days = {d for d in Complaint.objects.filter(status__in=fig.OPEN)
+    open_days = {d for d in ORDERS.filter(status__in=fig.OPEN)
                  .annotate(day=TruncDate("received_at", tzinfo=_tz())).order_by()
                  .values_list("day", flat=True).distinct()}
     if full or first_build:
         ComplaintDayStat.objects.all().delete()
-        rows = _insert_day_rows(Complaint.objects.all(), now)
+        rows = _insert_day_rows(ORDERS.all(), now)
         days = None
     else:
         since = state.refreshed_at - timedelta(minutes=5)  # margin for clocks and long transactions
-        recent = {d for d in Complaint.objects.filter(received_at__gte=since)
+        recent = {d for d in ORDERS.filter(received_at__gte=since)
                   .annotate(day=TruncDate("received_at", tzinfo=_tz())).order_by()
                   .values_list("day", flat=True).distinct()}
         days = open_days | {date.fromisoformat(d) for d in state.open_days} | recent
@@ -95,15 +112,10 @@ def refresh_stats(*, full: bool = False, now: datetime | None = None, wait: bool
             # one range query per run of consecutive days (usually one: the recent weeks)
             for first, last in _runs(sorted(days)):
                 start, end = _local_range(first, last)
-                rows += _insert_day_rows(Complaint.objects.filter(received_at__gte=start, received_at__lt=end), now)
+                rows += _insert_day_rows(ORDERS.filter(received_at__gte=start, received_at__lt=end), now)
 
     OpenStat.objects.all().delete()
-    open_rows = (Complaint.objects.filter(status__in=fig.OPEN).order_by().values(*GROUP)
-                 .annotate(**fig.open_state_aggregates(now)))
-    OpenStat.objects.bulk_create([OpenStat(station_id=r["station_id"], category_id=r["category_id"],
-                                           grade=r["grade_at_intake"], channel=r["channel"], open=r["open"],
-                                           at_risk=r["at_risk"], breached_now=r["breached_now"])
-                                  for r in open_rows], batch_size=2000)
+    _insert_open_rows(now)
     state.refreshed_at = now
     state.open_days = sorted(d.isoformat() for d in open_days)
     state.save(update_fields=["refreshed_at", "open_days"])
@@ -148,23 +160,31 @@ def _narrow(qs, f, *, station="station", category="category", grade="grade", cha
 
 
 def period_groups(f) -> list[dict]:
-    """The period's figures per (station, category, grade, channel), from the daily rows: the same
-    shape as selectors.complaint_groups."""
+    """The period's figures per (kind, station, category, grade, channel) of every kind, from the
+    daily rows: the same shape as selectors.complaint_groups."""
     qs = _narrow(ComplaintDayStat.objects.filter(day__gte=f.date_from, day__lte=f.date_to), f)
-    rows = qs.order_by().values("station_id", "category_id", "grade", "channel").annotate(
+    rows = qs.order_by().values("kind", "station_id", "category_id", "grade", "channel").annotate(
         **{f"s_{k}": Sum(k) for k in STAT_COUNTERS})
-    return [{"station_id": r["station_id"], "category_id": r["category_id"], "grade_at_intake": r["grade"],
-             "channel": r["channel"], **{k: r[f"s_{k}"] or 0 for k in STAT_COUNTERS}} for r in rows]
+    return [{"kind": r["kind"], "station_id": r["station_id"], "category_id": r["category_id"],
+             "grade_at_intake": r["grade"], "channel": r["channel"], **{k: r[f"s_{k}"] or 0 for k in STAT_COUNTERS}}
+            for r in rows]
 
 
-def open_by_station(f) -> dict:
+def open_by_kind_station(f) -> list[dict]:
+    """Open / at risk / breached now per (kind, station)."""
     qs = _narrow(OpenStat.objects.all(), f)
-    return {r["station_id"]: r for r in qs.order_by().values("station_id").annotate(
-        open=Sum("open"), at_risk=Sum("at_risk"), breached_now=Sum("breached_now"))}
+    return list(qs.order_by().values("kind", "station_id").annotate(
+        open=Sum("open"), at_risk=Sum("at_risk"), breached_now=Sum("breached_now")))
+
+
+def received_on(f, day: date) -> dict[str, int]:
+    """Orders received on one local day, per kind."""
+    qs = _narrow(ComplaintDayStat.objects.filter(day=day), f)
+    return {r["kind"]: r["n"] or 0 for r in qs.order_by().values("kind").annotate(n=Sum("complaints"))}
 
 
 def trend_by_day(f, first: date, last: date) -> dict:
     keys = ["complaints"] + [f"{k}_{n}" for k in ("ack", "resolve") for n in ("on_time", "late", "open_breached")]
-    qs = _narrow(ComplaintDayStat.objects.filter(day__gte=first, day__lte=last), f)
+    qs = _narrow(ComplaintDayStat.objects.filter(day__gte=first, day__lte=last, kind=f.kind), f)
     return {r["day"]: {k: r[f"s_{k}"] or 0 for k in keys}
             for r in qs.order_by().values("day").annotate(**{f"s_{k}": Sum(k) for k in keys})}

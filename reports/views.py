@@ -88,6 +88,9 @@ def _labels() -> dict:
         "deadlines": [("ack", _("Acknowledged on time")), ("resolve", _("Resolved on time")),
                       ("callback", _("Called back on time")), ("arrive", _("Crews arrived in time")),
                       ("restore", _("Power restored in time"))],
+        # the per-kind table's columns: the deadlines of the orders (a kind shows the ones it has)
+        "kind_deadlines": [("ack", _("First contact on time")), ("resolve", _("Replied on time")),
+                           ("callback", _("Called back on time")), ("assign", _("Dispatched on time"))],
         "chart": {"intake": pgettext("chart", "Complaints received"), "ack_rate": _("Acknowledged on time %"),
                   "resolve_rate": _("Resolved on time %"), "axis_complaints": pgettext("chart axis", "Complaints"),
                   "axis_rate": _("On-time rate"), "unit_complaints": pgettext("unit", "complaints"),
@@ -100,6 +103,8 @@ def _labels() -> dict:
                   "no_library": _("The charts need Apache ECharts (make install fetches it); the figures above are "
                                   "complete."),
                   "areas": {"urban": _("Urban"), "rural": _("Rural"), "remote": _("Remote")},
+                  "kinds_received": _("Received in the period"), "kinds_open": _("Open now"),
+                  "kinds_breached": _("Breached now (open)"), "unit_orders": pgettext("unit", "orders"),
                   "error": _("Could not refresh; showing the last figures."), "approved": _("Approved"),
                   "failed": _("Failed")},
     }
@@ -129,6 +134,7 @@ def dashboard(request):
         "query": request.GET.urlencode(),
         "links": tile_links(ctx["filters"]),
         "deadline_labels": _labels()["deadlines"],
+        "kind_deadline_labels": _labels()["kind_deadlines"],
         "chart_labels": _labels()["chart"],
     })
     return render(request, "reports/dashboard.html", ctx)

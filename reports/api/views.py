@@ -8,7 +8,10 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.choices import OrderKind
+
 from .. import selectors
+from .schema import SlaSummary
 
 
 class CanReadSummary(BasePermission):
@@ -30,8 +33,12 @@ class SlaSummaryView(APIView):
             OpenApiParameter("grade", str, enum=["A", "B", "C"]),
             OpenApiParameter("channel", str),
             OpenApiParameter("trend", int, description="also return intake and on-time rates per day for N days"),
+            OpenApiParameter("kind", str, enum=OrderKind.values,
+                             description="the kind of order the headline figures and breakdowns are of "
+                                         "(default complaint); `by_kind` always has every kind"),
+            OpenApiParameter("live", bool, description="compute from the orders, not the daily rows"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: SlaSummary},
     )
     def get(self, request):
         filters = selectors.parse_filters(user=request.user, params=request.query_params)

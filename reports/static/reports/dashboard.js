@@ -1,4 +1,4 @@
-/* SLA dashboard: the four charts drawn with Apache ECharts (its release file from the npm package,
+/* SLA dashboard: the charts drawn with Apache ECharts (its release file from the npm package,
    static/echarts/echarts.min.js, SVG renderer) from the summary JSON; tiles and charts refresh
    every minute without reloading the page. Every text of a chart (axis names, units, legends,
    tooltips) comes from the page's translated labels (#dash-labels). */
@@ -160,6 +160,32 @@
     }), true);
   }
 
+  /* Every kind of order (SPEC §11), complaints first: received in the period, open and breached now.
+     The names are the kinds' labels in the page's language (the summary's by_kind). */
+  function kinds(rows) {
+    var c = chart("chart-kinds");
+    if (!c) return;
+    if (!rows || !rows.some(function (x) { return x.received || x.open; })) return empty("chart-kinds");
+    var list = rows.slice().reverse();  /* a horizontal bar chart draws its first row at the bottom */
+    var orders = function (v) { return String(v) + " " + L.unit_orders; };
+    var shown = { show: true, position: "right", formatter: function (p) { return p.value ? String(p.value) : ""; } };
+    c.setOption(base({
+      grid: { left: 8, right: 40, top: 24, bottom: room("chart-kinds", 72), containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, textStyle: FONT,
+                 valueFormatter: function (v) { return orders(v); } },
+      xAxis: counts("chart-kinds", { name: L.unit_orders, nameLocation: "middle", nameGap: 24 }),
+      yAxis: nameAxis("chart-kinds", list.map(function (x) { return x.label; })),
+      series: [
+        { name: L.kinds_received, type: "bar", data: list.map(function (x) { return x.received; }),
+          itemStyle: { color: COLORS.brand }, label: shown },
+        { name: L.kinds_open, type: "bar", data: list.map(function (x) { return x.open; }),
+          itemStyle: { color: COLORS.intake }, label: shown },
+        { name: L.kinds_breached, type: "bar", data: list.map(function (x) { return x.breached_now; }),
+          itemStyle: { color: COLORS.bad }, label: shown }
+      ]
+    }), true);
+  }
+
   function get(obj, path) {
     return path.split(".").reduce(function (o, k) { return o === null || o === undefined ? o : o[k]; }, obj);
   }
@@ -179,6 +205,7 @@
     stations(data.by_station);
     categories(data.by_category_class);
     arrival(data.arrival);
+    kinds(data.by_kind);
   }
 
   function refresh() {
