@@ -226,10 +226,11 @@ def order_intake(*, by, kind: str = OrderKind.COMPLAINT, channel: str, descripti
         grade_at_intake=grade, repeat_of=earlier[0] if earlier else None,
         **targets_and_deadlines,
     )
-    if answered:  # answered on the spot: the reply is the answer, closed at intake
+    if answered:  # answered on the spot: the reply is the answer, closed at intake; nothing to dispatch
         complaint.answer = complaint.resolution = answer
         complaint.status, complaint.resolved_at, complaint.closed_at, complaint.resolved_by = (
             S.CLOSED, now, now, by)
+        complaint.assigned_at = now  # the assign (派单) deadline is met by the one who answered
     if getattr(station, "pk", None) == station_id:
         complaint.station = station  # already loaded: the receipt and the answer need it
     # recipients read before the transaction (which then holds no more than its own new rows)

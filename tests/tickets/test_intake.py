@@ -56,7 +56,10 @@ def test_an_enquiry_answered_on_the_spot_is_closed_at_intake_with_the_answer(api
     assert r.data["sla_state"] == "met"
     rows = {d["kind"]: d for d in r.data["deadlines"]}
     assert rows["resolve"]["met_at"] == "2026-11-25T09:30:00+08:00" and not rows["resolve"]["breached"]
+    # nothing to dispatch: the assign deadline is met at intake (the statistics count no late dispatch)
+    assert rows["assign"]["met_at"] == "2026-11-25T09:30:00+08:00" and not rows["assign"]["breached"]
     order = Complaint.all_kinds.get(pk=r.data["id"])
+    assert order.assigned_at == order.closed_at and not order.assign_breached
     kinds = list(ComplaintEvent.objects.filter(complaint=order).values_list("kind", flat=True))
     assert kinds == ["received", "answered", "closed"]
     assert ComplaintEvent.objects.get(complaint=order, kind="answered").note == order.answer
