@@ -140,6 +140,9 @@ def _story(plan: dict, users: dict, rng: random.Random):
         acknowledge_now=on_the_spot, ack_note="当场向客户解释并致歉。" if on_the_spot else "")
     if plan.get("waiting"):
         return  # still in the station queue when the month ends
+    if c.review_due_at is not None:  # significant / major / special: a manager reviews it first (SPEC §11)
+        yield c.received_at + (c.review_due_at - c.received_at) * rng.uniform(0.2, 0.9)
+        services.complaint_review(complaint=c, by=manager, note="已审核，转供电所处理。")
 
     # taken from the queue (most within the 20 minutes of the dispatch rule), or given by the head
     yield office_hours(c.received_at + timedelta(minutes=rng.choice([4, 7, 9, 12, 15, 18, 26, 40, 75])), rng)
