@@ -61,6 +61,12 @@ class Timed:
     seconds: float
     queries: int
     result: object = None
+    # (seconds, SQL) of each statement, the slowest first (CaptureQueriesContext's timings)
+    statements: list = field(default_factory=list)
+
+    def slowest(self, n: int = 6, width: int = 90) -> str:
+        """The n slowest statements, one line each: where a timed call spends its time."""
+        return "\n".join(f"      {t * 1000:8.1f} ms  {' '.join(sql.split())[:width]}" for t, sql in self.statements[:n])
 
 
 @dataclass
@@ -80,7 +86,8 @@ class Context:
             started = time.perf_counter()
             result = fn(*args, **kwargs)
             seconds = time.perf_counter() - started
-        return Timed(seconds=seconds, queries=len(q), result=result)
+        statements = sorted(((float(c["time"]), c["sql"]) for c in q.captured_queries), reverse=True)
+        return Timed(seconds=seconds, queries=len(q), result=result, statements=statements)
 
     def pg_version(self) -> str:
         try:

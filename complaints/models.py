@@ -344,7 +344,11 @@ class ComplaintEvent(models.Model):
     """Append-only timeline of a complaint. Never updated or deleted."""
 
     # no index of its own: complaints_event_timeline (complaint, at, id) leads with it
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", db_index=False)
+    # no database-level FK check (db_constraint=False): a complaint is never deleted (the admin
+    # refuses it, no service does it) and the sweep writes ~20,000 events at an end-of-day
+    # instant, whose per-row FK triggers cost more at COMMIT than the rows (BENCHMARKS.md)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", db_index=False,
+                                  db_constraint=False)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
@@ -409,10 +413,16 @@ class Escalation(TimeStamped):
 
     subject_type = models.CharField(max_length=20, choices=SubjectType.choices)
     subject_id = models.BigIntegerField()
+    # `complaint` (a complaint's own escalations) and `station` repeat what the deadline row the
+    # sweep wrote them from names (subject, station), like `subject_id` of a work order, which has
+    # no FK at all: no database-level FK checks (db_constraint=False). They were two per-row
+    # triggers per escalation at COMMIT, more than the row's own insert at an end-of-day instant
+    # (BENCHMARKS.md); complaints and stations are never deleted (PROTECT, admin refuses).
     complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="escalations")
+                                  related_name="escalations", db_constraint=False)
     # no index of its own: complaints_esc_station (station, -created_at) leads with it
-    station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations", db_index=False)
+    station = models.ForeignKey(SupplyStation, on_delete=models.PROTECT, related_name="escalations", db_index=False,
+                                db_constraint=False)
     kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
     # Which run of the deadline: a reopened complaint gets a new resolve (and callback) clock,
     # which escalates again (cycle = the complaint's reopen_count at the time).

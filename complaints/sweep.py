@@ -14,8 +14,8 @@ each walking one small partial index of running rows below a level:
 
 - breach  (not flagged, deadline passed): ONE `INSERT ... SELECT ... ON CONFLICT DO NOTHING
   RETURNING` writes the escalations of every level between the recorded one and the one reached
-  (a catch-up writes 1, 2 and 3 at once), ONE UPDATE per deadline kind sets the object's flag
-  column (`ack_breached`, …), then ONE UPDATE records the rows' level and flag;
+  (a catch-up writes 1, 2 and 3 at once), ONE statement sets the objects' flag columns
+  (`ack_breached`, …; an UPDATE per kind of object), then ONE UPDATE records the rows' level and flag;
 - warning (not flagged, level 0, warning time passed) and severe (flagged, level < 3, late): the
   same INSERT, then ONE UPDATE each recording the level.
 
@@ -345,35 +345,55 @@ def _insert_escalations(arm: Q, now: datetime) -> list[NewEscalation]:
 
 
 def _flag_subjects(arm: Q) -> dict[str, int]:
-    """The breach arm: ONE UPDATE per deadline kind sets the object's breach flag column
-    (`ack_breached`, …: SPEC §2's fields, kept in step with the rows), before the rows record
-    their level (the same lock order as the services: the object, then its deadline rows).
-    Objects whose flag is already set are left alone; returns the flags set now, per kind."""
+    """The breach arm: the objects' breach flag columns (`ack_breached`, …: SPEC §2's fields,
+    kept in step with the rows) are set before the rows record their level (the same lock order
+    as the services: the object, then its deadline rows). Objects whose flags are already set are
+    left alone; returns the flags set now, per kind.
+
+    On PostgreSQL ONE UPDATE per kind of object sets every flag column at once: the arm's rows of
+    that type grouped per object (`bool_or` per deadline kind) are joined to the objects by
+    primary key. (The counts come from RETURNING, which sees the new row only: an object with two
+    kinds breaching at once, one of them flagged already, counts for both; no rule reads them.)"""
     out = {src.key: 0 for src in sources()}
-    # which kinds have breaches at all (one walk of the breach index; usually none)
-    present = set(_rows(arm).order_by().values_list("subject_type", "kind").distinct())
+    by_type: dict[str, list[DeadlineSource]] = {}
     for src in sources():
-        if (src.subject_type, src.kind) not in present:
-            continue
-        ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).order_by().values("subject_id")
-        if connection.vendor == "postgresql":
-            # `= ANY(ARRAY(subquery))`: the ids are read once and the objects found by primary key.
-            # (`IN (subquery)` lets the planner, which cannot know that the breach arm's rows are
-            # few, hash-join them against a sequential scan of every object.)
-            meta = src.model._meta
-            qn = connection.ops.quote_name
-            inner, params = ids.query.sql_with_params()
-            field = meta.get_field(src.breached_field)
-            with connection.cursor() as cur:
-                # a flag that is already set is not written again (a new row version, and on a full
-                # page an entry in every index of the wide row, for the same value)
-                cur.execute(f"UPDATE {qn(meta.db_table)} SET {qn(field.column)} = true "
-                            f"WHERE {qn(meta.pk.column)} = ANY(ARRAY({inner})) AND NOT {qn(field.column)}", params)
-                out[src.key] = cur.rowcount
-        else:
+        by_type.setdefault(src.subject_type, []).append(src)
+    if connection.vendor != "postgresql":
+        for src in sources():
+            ids = _rows(arm).filter(subject_type=src.subject_type, kind=src.kind).order_by().values("subject_id")
             # the base manager: every row (complaints' default manager shows the complaint kind only)
             out[src.key] = (src.model._base_manager.filter(pk__in=ids, **{src.breached_field: False})
                             .update(**{src.breached_field: True}))
+        return out
+    qn = connection.ops.quote_name
+    arm_sql, params = _rows(arm).order_by().values("subject_type", "subject_id", "kind").query.sql_with_params()
+    # the arm's rows are read ONCE (`a`), each type's objects found by primary key from an array of
+    # its ids (`= ANY(ARRAY(…))`: misled by the whole table's statistics, the planner would
+    # otherwise hash-join a full scan of the objects' primary key index)
+    ctes, selects, labels = [f"a AS MATERIALIZED ({arm_sql})"], [], []
+    params = list(params)
+    for t, (subject_type, srcs) in enumerate(by_type.items()):
+        meta = srcs[0].model._meta
+        cols = [qn(meta.get_field(src.breached_field).column) for src in srcs]
+        wanted = ", ".join(f"bool_or(a.kind = %s) AS k{i}" for i in range(len(srcs)))
+        params += [src.kind for src in srcs] + [subject_type]
+        ctes.append(f"b{t} AS MATERIALIZED (SELECT a.subject_id, {wanted} FROM a WHERE a.subject_type = %s "
+                    f"GROUP BY a.subject_id)")
+        sets = ", ".join(f"{col} = o.{col} OR b.k{i}" for i, col in enumerate(cols))
+        # a flag that is already set is not written again (a new row version, and on a full page
+        # an entry in every index of the wide row, for the same value)
+        needed = " OR ".join(f"(b.k{i} AND NOT o.{col})" for i, col in enumerate(cols))
+        pk = qn(meta.pk.column)
+        ctes.append(f"u{t} AS (UPDATE {qn(meta.db_table)} AS o SET {sets} FROM b{t} AS b "
+                    f"WHERE o.{pk} = ANY(ARRAY(SELECT subject_id FROM b{t})) AND o.{pk} = b.subject_id "
+                    f"AND ({needed}) RETURNING ARRAY[{', '.join(f'b.k{i}' for i in range(len(srcs)))}] AS hits)")
+        selects.append(f"SELECT {t} AS t, hits FROM u{t}")
+        labels.append(srcs)
+    with connection.cursor() as cur:
+        cur.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+        for t, hits in cur.fetchall():
+            for src, hit in zip(labels[t], hits, strict=True):
+                out[src.key] += bool(hit)
     return out
 
 
