@@ -161,11 +161,14 @@ def fan_out(sources: dict, new: list) -> list[Told]:
     leaders = recipients.leadership() if 3 in levels else []
     infos, params = [], []
     for subject_type, source in sources.items():
-        qs = source.recipients().filter(pk__in=RawSQL("SELECT subject_id FROM e WHERE subject_type = %s",
-                                                      [subject_type]))
-        sql, p = qs.values("pk", "r_label", "r_link", "r_owner", "r_head", "r_am", "r_urgent").query.sql_with_params()
-        infos.append(f"(SELECT %s AS st, s.* FROM ({sql}) s)")
-        params += [subject_type, *p]
+        # per escalation, its object by primary key (a LATERAL lookup): no semi-join of the
+        # new rows' ids to hash first, no hash join of the result back to them
+        qs = source.recipients().filter(pk=RawSQL("e.subject_id", []))
+        sql, p = qs.values("r_label", "r_link", "r_owner", "r_head", "r_am", "r_urgent").query.sql_with_params()
+        infos.append(f"SELECT e.*, s.r_label AS label, s.r_link AS link, s.r_owner AS owner, s.r_head AS head, "
+                     f"s.r_am AS am, s.r_urgent AS urgent FROM e CROSS JOIN LATERAL ({sql}) s "
+                     f"WHERE e.subject_type = %s")
+        params += [*p, subject_type]
     # Two kinds of audience (SPEC §4): the object's own people (its owner and station head at
     # levels 1-2, the account manager at level 2) and the two groups, every manager at level 2 and
     # every leader at level 3, who are told of ALL the escalations of their level. The groups'
@@ -179,10 +182,7 @@ def fan_out(sources: dict, new: list) -> list[Told]:
     query = f"""
         WITH e AS (SELECT id, subject_type, subject_id, kind, level, due_at FROM complaints_escalation
                    WHERE id = ANY(%s)),
-        s AS ({" UNION ALL ".join(infos)}),
-        x AS (SELECT e.*, s.r_label AS label, s.r_link AS link, s.r_owner AS owner, s.r_head AS head,
-                     s.r_am AS am, s.r_urgent AS urgent
-              FROM e JOIN s ON s.st = e.subject_type AND s.pk = e.subject_id),
+        x AS ({" UNION ALL ".join(infos)}),
         members AS (SELECT m AS uid, 2 AS glevel FROM unnest(%s::bigint[]) AS m
                     UNION SELECT l, 3 FROM unnest(%s::bigint[]) AS l),
         own AS (SELECT DISTINCT uid, id, level, urgent, due_at FROM (
