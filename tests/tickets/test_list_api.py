@@ -67,3 +67,21 @@ def test_the_list_costs_the_same_queries_at_any_page_size(api, users, one_of_eac
     assert len(r.data["results"]) == min(page_size, len(BODIES))
     repair = next(row for row in client.get(URL, {"kind": "repair"}).data["results"])
     assert repair["work_order"] and repair["deadlines"]
+
+
+@pytest.mark.parametrize("kind", list(BODIES))
+def test_the_list_of_each_kind_costs_pinned_queries(api, users, one_of_each, kind, django_assert_max_num_queries):
+    """Every kind's list (`?kind=`), alone and with the station and status filters a station's
+    list uses, for a manager and for a handler (scoped to the station): the count, the page, the
+    user's roles, and the station looked up by its code when filtered by it, at any page size
+    (bench/scenarios/ticket_list.py times these at full scale)."""
+    for user in (users["manager"], users["handler"]):
+        client = api(user)
+        client.get(URL)  # the session, not the list's
+        for params, budget in (({"kind": kind}, 3), ({"kind": kind, "station": "S01"}, 4),
+                               ({"kind": kind, "station": "S01", "status": "received"}, 4)):
+            for page_size in (1, 50):
+                with django_assert_max_num_queries(budget):
+                    r = client.get(URL, {**params, "page_size": page_size})
+                assert r.status_code == 200, r.data
+                assert [row["kind"] for row in r.data["results"]] == [kind]
