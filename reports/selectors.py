@@ -173,20 +173,19 @@ GROUP_KEYS = ("kind", "station_id", "category_id", "grade_at_intake", "channel")
 
 
 def _sum_rows(rows: list[dict], keys) -> dict:
-    """{key(row): {counter: sum}} for several groupings in one pass over the group rows."""
+    """[{key(row): {counter: sum}} for each key]: several groupings of the same group rows."""
     counters = [k for k in (rows[0] if rows else {}) if k not in GROUP_KEYS]
-    acc: list[dict] = [{} for _ in keys]
-    for row in rows:
-        vals = [row[k] or 0 for k in counters]
-        for i, key in enumerate(keys):
-            k = key(row)
-            cur = acc[i].get(k)
-            if cur is None:
-                acc[i][k] = vals[:]
-            else:
-                for j, v in enumerate(vals):
-                    cur[j] += v
-    return [{k: dict(zip(counters, v, strict=True)) for k, v in a.items()} for a in acc]
+    vals = [[row[k] or 0 for k in counters] for row in rows]  # counts: ints
+    out = []
+    for key in keys:
+        groups: dict = {}
+        for row, v in zip(rows, vals, strict=True):
+            groups.setdefault(key(row), []).append(v)
+        # column sums in C (sum over zip): the summary sums ~1,000 group rows of ~30 counters
+        # five ways for each request
+        out.append({k: dict(zip(counters, map(sum, zip(*vs, strict=True)), strict=True))
+                    for k, vs in groups.items()})
+    return out
 
 
 def _add(target: dict, row: dict, keys) -> None:

@@ -159,15 +159,29 @@ def _narrow(qs, f, *, station="station", category="category", grade="grade", cha
     return qs
 
 
+class CounterSum(Sum):
+    """SUM of a counter column (an integer column: PostgreSQL answers a bigint, SQLite an integer,
+    an int in Python either way), without Sum's per-value int() converter: the summary reads
+    ~1,000 group rows of 31 counters a month at full scale, and the converters were a third of
+    its Python time."""
+
+    @property
+    def convert_value(self):
+        return self._convert_value_noop
+
+
+PERIOD_KEYS = ("kind", "station_id", "category_id", "grade_at_intake", "channel")  # selectors.GROUP_KEYS
+
+
 def period_groups(f) -> list[dict]:
     """The period's figures per (kind, station, category, grade, channel) of every kind, from the
     daily rows: the same shape as selectors.complaint_groups."""
     qs = _narrow(ComplaintDayStat.objects.filter(day__gte=f.date_from, day__lte=f.date_to), f)
     rows = qs.order_by().values("kind", "station_id", "category_id", "grade", "channel").annotate(
-        **{f"s_{k}": Sum(k) for k in STAT_COUNTERS})
-    return [{"kind": r["kind"], "station_id": r["station_id"], "category_id": r["category_id"],
-             "grade_at_intake": r["grade"], "channel": r["channel"], **{k: r[f"s_{k}"] or 0 for k in STAT_COUNTERS}}
-            for r in rows]
+        **{f"s_{k}": CounterSum(k) for k in STAT_COUNTERS}).values_list(
+        "kind", "station_id", "category_id", "grade", "channel", *(f"s_{k}" for k in STAT_COUNTERS))
+    keys = (*PERIOD_KEYS, *STAT_COUNTERS)
+    return [dict(zip(keys, (*r[:5], *(v or 0 for v in r[5:])), strict=True)) for r in rows]
 
 
 def open_by_kind_station(f) -> list[dict]:
