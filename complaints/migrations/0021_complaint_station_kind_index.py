@@ -23,7 +23,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("complaints", "0019_outage_subject_and_notice_kind"),
+        ("complaints", "0020_sweep_without_fk_checks"),
     ]
 
     operations = [
