@@ -41,6 +41,10 @@ class ComplaintList(Scenario):
         return out[: max(ctx.scale.list_requests, len(combos))]
 
     def run(self, ctx) -> list[Figure]:
+        with ctx.like_a_web_worker():  # a worker's GC (servicecenter/wsgi.py)
+            return self._run(ctx)
+
+    def _run(self, ctx) -> list[Figure]:
         client = Client()
         samples, queries, errors, rows = [], 0, 0, 0
         reqs = self.requests(ctx)
