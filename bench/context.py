@@ -3,7 +3,6 @@ count its queries, start gunicorn and run a child process with its peak memory."
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import socket
@@ -84,17 +83,17 @@ class Context:
     # --- in-process measurements ------------------------------------------------------------
     @contextmanager
     def like_a_web_worker(self) -> Iterator[None]:
-        """In-process requests with a gunicorn worker's garbage collection: servicecenter/wsgi.py
-        moves what the worker loaded at start-up to the permanent generation (gc.freeze), so a
-        full collection walks only what requests created since. Here: what this process holds
-        when the scenario starts (Django, the apps, the data set's description), for the
-        scenario only."""
-        gc.collect()
-        gc.freeze()
+        """In-process requests with a gunicorn worker's garbage collection (servicecenter/wsgi.py,
+        servicecenter/gcfreeze.py): what this process holds when the scenario starts is frozen
+        out of the full collections, and again after its first requests (the worker's warm-up),
+        for the scenario only."""
+        from servicecenter import gcfreeze
+
+        receiver = gcfreeze.install()
         try:
             yield
         finally:
-            gc.unfreeze()
+            gcfreeze.uninstall(receiver)
 
     def timed(self, fn: Callable, *args, **kwargs) -> Timed:
         """Run fn once: wall seconds and the number of SQL queries it issued."""
