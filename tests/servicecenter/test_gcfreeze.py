@@ -16,12 +16,14 @@ def test_install_freezes_now_and_once_more_when_warm():
 
     try:
         assert gc.get_freeze_count() > 0 and connected()
+        # the receiver as request_finished calls it (sending the signal would also close the
+        # test's database connections)
         for _ in range(2):
-            request_finished.send(sender=None)
+            receiver(sender=None)
         assert connected()
         frozen = gc.get_freeze_count()
         held = [[i] for i in range(100)]  # containers created while warming: tracked by the GC
-        request_finished.send(sender=None)  # the third request: frozen again, and no more
+        receiver(sender=None)  # the third request: frozen again, and no more
         assert gc.get_freeze_count() >= frozen + len(held)
         assert not connected()
     finally:
