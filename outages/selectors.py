@@ -81,13 +81,19 @@ def active_q(now: datetime) -> Q:
 LOOKUP_FIELDS = ("id", "number", "kind", "status", "cause", "scope_name", "planned_start", "started_at",
                  "estimated_restore_at", "station_id")
 # active_outage_for on PostgreSQL: the ORM query's SQL (the same order, NULLs of started_at first),
-# its columns in the model's field order (what Outage.from_db reads)
+# its columns in the model's field order (what Outage.from_db reads). ACTIVE_FOR_SQL is the
+# statement's body after the column list (outages.services.link_taken_order reuses it inside its
+# own statement), its parameters `active_for_params(customer_id, now)`.
 _LOOKUP_COLUMNS = [f.attname for f in Outage._meta.concrete_fields if f.attname in LOOKUP_FIELDS]
-_LOOKUP_SQL = (
-    f"SELECT {', '.join('o.' + c for c in _LOOKUP_COLUMNS)} FROM outages_outage o "
-    "JOIN outages_outagecustomer oc ON oc.outage_id = o.id "
+ACTIVE_FOR_SQL = (
+    "FROM outages_outage o JOIN outages_outagecustomer oc ON oc.outage_id = o.id "
     "WHERE oc.customer_id = %s AND (o.status = %s OR (o.status = %s AND o.planned_start <= %s)) "
     "ORDER BY o.started_at DESC, o.id DESC LIMIT 1")
+_LOOKUP_SQL = f"SELECT {', '.join('o.' + c for c in _LOOKUP_COLUMNS)} {ACTIVE_FOR_SQL}"
+
+
+def active_for_params(customer_id: int, now: datetime) -> list:
+    return [customer_id, S.IN_PROGRESS, S.ANNOUNCED, now]
 
 
 def active_outage_for(customer, *, now: datetime | None = None) -> Outage | None:
@@ -105,7 +111,7 @@ def active_outage_for(customer, *, now: datetime | None = None) -> Outage | None
         return (Outage.objects.filter(active_q(now), scope_customers__customer_id=customer.pk)
                 .only(*LOOKUP_FIELDS).order_by("-started_at", "-id").first())
     with connection.cursor() as cur:
-        cur.execute(_LOOKUP_SQL, [customer.pk, S.IN_PROGRESS, S.ANNOUNCED, now])
+        cur.execute(_LOOKUP_SQL, active_for_params(customer.pk, now))
         row = cur.fetchone()
     return None if row is None else Outage.from_db(connection.alias, _LOOKUP_COLUMNS, row)
 
