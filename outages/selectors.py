@@ -81,29 +81,25 @@ def active_q(now: datetime) -> Q:
 LOOKUP_FIELDS = ("id", "number", "kind", "status", "cause", "scope_name", "planned_start", "started_at",
                  "estimated_restore_at", "station_id")
 # active_outage_for on PostgreSQL: the ORM query's SQL (the same order, NULLs of started_at first),
-# its columns in the model's field order (what Outage.from_db reads). ACTIVE_FOR_SQL is the
-# statement's body after the column list (outages.services.link_taken_order reuses it inside its
-# own statement), its parameters `active_for_params(customer_id, now)`.
+# its columns in the model's field order (what Outage.from_db reads)
 _LOOKUP_COLUMNS = [f.attname for f in Outage._meta.concrete_fields if f.attname in LOOKUP_FIELDS]
-ACTIVE_FOR_SQL = (
-    "FROM outages_outage o JOIN outages_outagecustomer oc ON oc.outage_id = o.id "
+_LOOKUP_SQL = (
+    f"SELECT {', '.join('o.' + c for c in _LOOKUP_COLUMNS)} FROM outages_outage o "
+    "JOIN outages_outagecustomer oc ON oc.outage_id = o.id "
     "WHERE oc.customer_id = %s AND (o.status = %s OR (o.status = %s AND o.planned_start <= %s)) "
     "ORDER BY o.started_at DESC, o.id DESC LIMIT 1")
-_LOOKUP_SQL = f"SELECT {', '.join('o.' + c for c in _LOOKUP_COLUMNS)} {ACTIVE_FOR_SQL}"
-
-
-def active_for_params(customer_id: int, now: datetime) -> list:
-    return [customer_id, S.IN_PROGRESS, S.ANNOUNCED, now]
 
 
 def active_outage_for(customer, *, now: datetime | None = None) -> Outage | None:
     """The active outage covering a customer, in ONE query (the resolved scope's index
     outages_oc_customer, then the outage by primary key); the latest when several overlap.
 
-    Every intake for a customer runs it (core.registry.order_taken), so on PostgreSQL it is one
-    plain SQL statement read into a deferred instance (`Outage.from_db`): the ORM's
-    compilation of the join cost ~1 ms of CPU per intake, more than the statement itself (bench
-    scenario `outages`). Elsewhere (SQLite) the same query through the ORM."""
+    The intake pages' notice runs it for every customer picked, so on PostgreSQL it is one plain
+    SQL statement read into a deferred instance (`Outage.from_db`): the ORM's compilation of the
+    join cost ~1 ms of CPU, more than the statement itself (bench scenario `outages`). Elsewhere
+    (SQLite) the same query through the ORM. Intake itself (services.link_taken_order) runs the
+    same query inside the PostgreSQL function `outages_order_taken` (migration 0002), which links
+    the order in the same call: a change of this query is a change of that function too."""
     if customer is None or getattr(customer, "pk", None) is None:
         return None
     now = now or timezone.now()
@@ -111,7 +107,7 @@ def active_outage_for(customer, *, now: datetime | None = None) -> Outage | None
         return (Outage.objects.filter(active_q(now), scope_customers__customer_id=customer.pk)
                 .only(*LOOKUP_FIELDS).order_by("-started_at", "-id").first())
     with connection.cursor() as cur:
-        cur.execute(_LOOKUP_SQL, active_for_params(customer.pk, now))
+        cur.execute(_LOOKUP_SQL, [customer.pk, S.IN_PROGRESS, S.ANNOUNCED, now])
         row = cur.fetchone()
     return None if row is None else Outage.from_db(connection.alias, _LOOKUP_COLUMNS, row)
 

@@ -54,7 +54,7 @@ from .models import (
     OutageLine,
     OutageLink,
 )
-from .selectors import ACTIVE_FOR_SQL, active_for_params, active_outage_for, can_manage
+from .selectors import active_outage_for, can_manage
 
 log = logging.getLogger("outages.services")
 
@@ -435,30 +435,16 @@ def link_order(outage: Outage, subject_type: str, subject_id: int, different_fau
     return link
 
 
-# the lookup, the link and its event in ONE statement (PostgreSQL): the active outage covering the
-# customer (selectors.ACTIVE_FOR_SQL, as active_outage_for), a data-modifying WITH that links the
-# order to it and puts the link on the outage's timeline, and the outage's id, number and kind as
-# the answer; a customer in no active outage gets no row and nothing is written
-_TAKEN_SQL = (
-    f"WITH hit AS (SELECT o.id, o.number, o.kind {ACTIVE_FOR_SQL}), "
-    "link AS (INSERT INTO outages_outagelink (outage_id, subject_type, subject_id, linked_at, linked_by_id, "
-    "different_fault, proposed_reply, closed_at, created_at, updated_at) "
-    "SELECT hit.id, %s, %s::bigint, %s, %s::integer, %s::boolean, '', NULL, %s, %s FROM hit "
-    "RETURNING outage_id), "
-    "ev AS (INSERT INTO outages_outageevent (outage_id, at, actor_id, kind, note, data, created_at, updated_at) "
-    "SELECT link.outage_id, %s, %s::integer, 'order_linked', '', %s::jsonb, %s, %s FROM link) "
-    "SELECT hit.id, hit.number, hit.kind FROM hit")
-
-
 def link_taken_order(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
                      by=None, now: datetime | None = None) -> dict | None:
     """core.registry.order_taken: an order just taken for a customer inside an active outage is
     linked to it. Says whether a repair call joins a fault outage (`joins`: no crew of its own) or
     was marked a different fault.
 
-    On PostgreSQL the lookup, the link and its event are ONE statement (`_TAKEN_SQL`): an intake
-    inside an outage costs the same round trips as one outside it (the lookup's), and nothing in
-    Python that grows with the outage (no model instance either: the answer is read from the row).
+    On PostgreSQL the lookup, the link and its event are ONE call of the function
+    `outages_order_taken` (migration 0002: its statements' plans kept for the session): an intake
+    inside an outage costs the same round trip as one outside it (the lookup's), and nothing in
+    Python that grows with the outage (no model instance: the answer is read from the row).
     Elsewhere (SQLite) the lookup (active_outage_for) and two inserts. The order was just taken in
     this transaction: it has no link yet (no get_or_create's select and savepoint)."""
     if customer is None or getattr(customer, "pk", None) is None:
@@ -471,8 +457,9 @@ def link_taken_order(*, subject_type: str, subject_id: int, customer, kind: str 
     data = {"subject_type": subject_type, "subject_id": int(subject_id), "different_fault": different_fault}
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(_TAKEN_SQL, [*active_for_params(customer.pk, now), subject_type, int(subject_id), now,
-                                     by_id, different_fault, now, now, now, by_id, json.dumps(data), now, now])
+            cur.execute("SELECT outage_id, outage_number, outage_kind FROM outages_order_taken(%s, %s, %s, %s, %s, %s, "
+                        "%s, %s, %s)", [customer.pk, now, S.IN_PROGRESS, S.ANNOUNCED, subject_type, int(subject_id),
+                                        by_id, different_fault, json.dumps(data)])
             row = cur.fetchone()
         if row is None:
             return None
