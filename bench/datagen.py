@@ -272,8 +272,12 @@ class Generator:
     def grid(self) -> None:
         """Each station's lines (20-60 10 kV feeders) and their transformer areas (20-80 each), with
         COPY (SPEC §12 topology: an outage's scope). `self.areas[station_id]`: [(area_id, line_id)]
-        for the customers' assignment."""
+        for the customers' assignment. With `scale.big_line`, each station's first line (L001) is
+        its big line: 80 areas (the top of the range), `self.big_areas[station_id]`, that
+        `scale.big_line` of the station's customers are spread over (20,000 at full scale: ~250 a
+        area, inside the 50-300 a transformer area serves); the outage bench's 20,000-customer line."""
         self.areas: dict[int, list[tuple[int, int]]] = {}
+        self.big_areas: dict[int, list[tuple[int, int]]] = {}
         try:
             from customers.models import Line, TransformerArea
         except ImportError:
@@ -283,15 +287,19 @@ class Generator:
         lines, areas = [], []
         for st in self.ds.stations:
             mine = self.areas.setdefault(st["id"], [])
+            big = self.big_areas.setdefault(st["id"], [])
             for ln in range(1, rng.randint(20, 60) + 1):
                 line_id = len(lines) + 1
                 lines.append((str(line_id), str(st["id"]), f"L{ln:03d}", esc(f"10kV{rng.choice(STREETS)}{ln:02d}线"),
                               now, now))
-                for a in range(1, rng.randint(20, 80) + 1):
+                n_areas = rng.randint(20, 80)
+                if ln == 1 and self.s.big_line:
+                    n_areas = 80
+                for a in range(1, n_areas + 1):
                     area_id = len(areas) + 1
                     areas.append((str(area_id), str(st["id"]), str(line_id), f"L{ln:03d}-T{a:02d}",
                                   esc(f"{rng.choice(STREETS)}{a}号台区"), now, now))
-                    mine.append((area_id, line_id))
+                    (big if ln == 1 and self.s.big_line else mine).append((area_id, line_id))
         with fk_checks_off():
             copy_model(Line, ["id", "station_id", "code", "name", "created_at", "updated_at"], iter(lines),
                        total=len(lines), desc="lines", progress=self.progress)
@@ -319,7 +327,12 @@ class Generator:
                 "has_ev_charging", "grade", "grade_source", "account_manager_id", "created_at", "updated_at",
                 "line_id", "area_id"]
         areas = getattr(self, "areas", {})
+        big_areas = getattr(self, "big_areas", {})
         grid_rng = self.rng("customers-grid")  # its own stream: the other columns stay as they were
+        # which of each station's customers (by their rank in the station) are on its big line
+        per_station = {st: len(range(k, n, len(st_ids))) for k, st in enumerate(st_ids)}
+        on_big = {st: set(grid_rng.sample(range(m), min(self.s.big_line, m))) if big_areas.get(st) else set()
+                  for st, m in per_station.items()}
 
         def rows():
             for i in range(n):
@@ -347,7 +360,8 @@ class Generator:
                 phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
                 address = f"{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
                 self.cust.append((st, grade, phone, name, address))
-                area, line = grid_rng.choice(areas[st]) if areas.get(st) else (None, None)
+                pool = big_areas[st] if i // len(st_ids) in on_big[st] else areas.get(st)
+                area, line = grid_rng.choice(pool) if pool else (None, None)
                 yield (str(cid), f"{3300000000 + cid:010d}", esc(name), kind, voltage, str(st), address, phone,
                        esc(name[:3]), _b(dual_power), _b(dual_circuit), important, _b(pv), _b(ev), grade, "auto",
                        _id(am), now, now, _id(line), _id(area))

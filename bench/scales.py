@@ -41,6 +41,9 @@ class Scale:
     # catch-up after downtime: complaints received weeks ago with every deadline overdue, and fresh ones
     catchup_old: int = 9_000
     catchup_fresh: int = 1_000
+    # customers on each station's big line (L001: 80 transformer areas of ~250 customers, the top
+    # of the grid's ranges), the outage bench's 20,000-customer line at full scale; 0: none
+    big_line: int = 20_000
 
 
 SCALES = {
@@ -48,15 +51,15 @@ SCALES = {
         name="tiny", customers=1_500, orders=6_000, work_orders=600,
         handlers_per_station=3, crews_per_station=4, account_managers_per_station=2, runs=2,
         intake_clients=4, intake_seconds=3, tablets=6, orders_per_tablet=2, crew_think=(0.05, 0.2), list_requests=12,
-        sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1, eod_crossings=200, eod_open=600, catchup_old=90,
-        catchup_fresh=10,
+        sweep_crossings=50, sweep_growth=(300, 600, 3_000), grade_runs=1, eod_crossings=200, eod_open=600,
+        catchup_old=90, catchup_fresh=10, big_line=0,
     ),
     "small": Scale(
         name="small", customers=10_000, orders=50_000, work_orders=5_000,
         handlers_per_station=6, crews_per_station=10, account_managers_per_station=4, runs=5,
         intake_clients=20, intake_seconds=8, tablets=50, orders_per_tablet=2, list_requests=40,
         sweep_crossings=1000, sweep_growth=(1_000, 5_000, 50_000), grade_runs=2, eod_crossings=2_000, eod_open=5_000,
-        catchup_old=900, catchup_fresh=100,
+        catchup_old=900, catchup_fresh=100, big_line=1_500,
     ),
     "full": Scale(
         name="full", customers=200_000, orders=1_000_000, work_orders=100_000,

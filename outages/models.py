@@ -126,8 +126,15 @@ class OutageCustomer(models.Model):
     """The resolved scope: one row per customer of the outage's lines and areas (a customer on a
     line and one of its areas once), written set-based at creation (services._resolve_scope)."""
 
-    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="scope_customers")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # no index of its own on the outage (outages_outagecustomer_unique leads with it) and no
+    # database-level FK checks (db_constraint=False): the rows are written set-based from the
+    # customer table itself, in the outage's own transaction (services._resolve_scope), and the
+    # per-row FK triggers of a 20,000-customer scope cost more at COMMIT than the rows (BENCHMARKS.md,
+    # session 8); deletes go through the ORM, which cascades
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="scope_customers", db_index=False,
+                               db_constraint=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outage", "customer"], name="outages_outagecustomer_unique")]
@@ -228,8 +235,13 @@ class CustomerSms(TimeStamped):
     the staff notifications). The unique key makes "one SMS per customer and message" a database
     guarantee, whoever writes it and however often."""
 
-    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="sms", db_index=False)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # no database-level FK checks (db_constraint=False): the rows are written set-based from the
+    # outage's resolved scope (services._write_sms), 20,000 at a time on a big line, and their per-row
+    # FK triggers cost more at COMMIT than the rows (BENCHMARKS.md, session 8); the ORM cascades
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="sms", db_index=False,
+                               db_constraint=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 db_constraint=False)
     phone = models.CharField(_("phone"), max_length=20)
     kind = models.CharField(pgettext_lazy("sms", "kind"), max_length=10, choices=SmsKind.choices)
     # which message: "announce", "estimate:2", "restore", "cancel"

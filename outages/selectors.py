@@ -94,10 +94,12 @@ def active_outage_for(customer, *, now: datetime | None = None) -> Outage | None
     """The active outage covering a customer, in ONE query (the resolved scope's index
     outages_oc_customer, then the outage by primary key); the latest when several overlap.
 
-    Every intake for a customer runs it (core.registry.order_taken), so on PostgreSQL it is one
-    plain SQL statement read into a deferred instance (`Outage.from_db`): the ORM's
-    compilation of the join cost ~1 ms of CPU per intake, more than the statement itself (bench
-    scenario `outages`). Elsewhere (SQLite) the same query through the ORM."""
+    The intake pages' notice runs it for every customer picked, so on PostgreSQL it is one plain
+    SQL statement read into a deferred instance (`Outage.from_db`): the ORM's compilation of the
+    join cost ~1 ms of CPU, more than the statement itself (bench scenario `outages`). Elsewhere
+    (SQLite) the same query through the ORM. Intake itself (services.link_taken_order) runs the
+    same query inside the PostgreSQL function `outages_order_taken` (migration 0002), which links
+    the order in the same call: a change of this query is a change of that function too."""
     if customer is None or getattr(customer, "pk", None) is None:
         return None
     now = now or timezone.now()

@@ -54,7 +54,7 @@ from .models import (
     OutageLine,
     OutageLink,
 )
-from .selectors import can_manage
+from .selectors import active_outage_for, can_manage
 
 log = logging.getLogger("outages.services")
 
@@ -435,44 +435,45 @@ def link_order(outage: Outage, subject_type: str, subject_id: int, different_fau
     return link
 
 
-_LINK_SQL = (
-    "WITH link AS (INSERT INTO outages_outagelink (outage_id, subject_type, subject_id, linked_at, linked_by_id, "
-    "different_fault, proposed_reply, closed_at, created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, '', NULL, %s, %s) RETURNING id) "
-    "INSERT INTO outages_outageevent (outage_id, at, actor_id, kind, note, data, created_at, updated_at) "
-    "SELECT %s, %s, %s, 'order_linked', '', %s::jsonb, %s, %s FROM link")
-
-
 def link_taken_order(*, subject_type: str, subject_id: int, customer, kind: str = "", different_fault: bool = False,
                      by=None, now: datetime | None = None) -> dict | None:
     """core.registry.order_taken: an order just taken for a customer inside an active outage is
-    linked to it (one query to find it, one insert for the link, one for its event). Says whether
-    a repair call joins a fault outage (`joins`: no crew of its own) or was marked a different
-    fault."""
-    from .selectors import active_outage_for
+    linked to it. Says whether a repair call joins a fault outage (`joins`: no crew of its own) or
+    was marked a different fault.
 
-    outage = active_outage_for(customer, now=now)
-    if outage is None:
+    On PostgreSQL the lookup, the link and its event are ONE call of the function
+    `outages_order_taken` (migration 0002: its statements' plans kept for the session): an intake
+    inside an outage costs the same round trip as one outside it (the lookup's), and nothing in
+    Python that grows with the outage (no model instance: the answer is read from the row).
+    Elsewhere (SQLite) the lookup (active_outage_for) and two inserts. The order was just taken in
+    this transaction: it has no link yet (no get_or_create's select and savepoint)."""
+    if customer is None or getattr(customer, "pk", None) is None:
         return None
     if subject_type not in LinkSubject.values:
         raise ValidationFailed("subject_type", _("Link a complaint-table order or a work order."))
     now = now or timezone.now()
     different_fault = bool(different_fault)
-    # the order was just taken in this transaction: it has no link yet (no get_or_create's select
-    # and savepoint); the link and its event on the outage's timeline in ONE statement on
-    # PostgreSQL (a data-modifying WITH, as clock.engine.write_new), two inserts elsewhere
     by_id = getattr(by, "pk", None) if by is not None else None
     data = {"subject_type": subject_type, "subject_id": int(subject_id), "different_fault": different_fault}
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(_LINK_SQL, [outage.pk, subject_type, int(subject_id), now, by_id, different_fault, now, now,
-                                    outage.pk, now, by_id, json.dumps(data), now, now])
+            cur.execute("SELECT outage_id, outage_number, outage_kind FROM outages_order_taken(%s, %s, %s, %s, %s, %s, "
+                        "%s, %s, %s)", [customer.pk, now, S.IN_PROGRESS, S.ANNOUNCED, subject_type, int(subject_id),
+                                        by_id, different_fault, json.dumps(data)])
+            row = cur.fetchone()
+        if row is None:
+            return None
+        outage_id, number, outage_kind = row
     else:
+        outage = active_outage_for(customer, now=now)
+        if outage is None:
+            return None
         OutageLink.objects.create(outage=outage, subject_type=subject_type, subject_id=int(subject_id),
                                   linked_at=now, different_fault=different_fault, linked_by_id=by_id)
         _event(outage, kind="order_linked", by=by_id, at=now, **data)
-    joins = outage.kind == OutageKind.FAULT and kind == "repair" and not different_fault
-    return {"outage_id": outage.pk, "number": outage.number, "joins": joins}
+        outage_id, number, outage_kind = outage.pk, outage.number, outage.kind
+    joins = outage_kind == OutageKind.FAULT and kind == "repair" and not different_fault
+    return {"outage_id": outage_id, "number": number, "joins": joins}
 
 
 def proposed_reply(outage: Outage) -> str:
