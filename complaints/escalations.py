@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import recipients
@@ -257,8 +258,17 @@ def _message(t: Told) -> dict:
 
 
 def _text_line(level: int, subject_type: str, label: str, kind: str) -> str:
-    """`_line` from plain values."""
-    return f"[{EscalationLevel(level).label}] {subject_label(subject_type)} {label} · {deadline_label(kind)}"
+    """`_line` from plain values (the translated words once per language, level, type and kind:
+    a digest of 30 lines for each of ~80 recipients formatted 7,000 lazy translations)."""
+    key = (get_language(), level, subject_type, kind)
+    words = _WORDS.get(key)
+    if words is None:
+        words = _WORDS[key] = (str(EscalationLevel(level).label), str(subject_label(subject_type)),
+                               str(deadline_label(kind)))
+    return f"[{words[0]}] {words[1]} {label} · {words[2]}"
+
+
+_WORDS: dict[tuple, tuple[str, str, str]] = {}
 
 
 # --- the inbox ---------------------------------------------------------------------------------

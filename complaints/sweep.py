@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -90,8 +91,9 @@ class SubjectInfo:
     urgent: bool = False  # e-mail/SMS ignore quiet hours (repair orders)
 
 
-@dataclass(frozen=True)
-class NewEscalation:
+class NewEscalation(NamedTuple):
+    """One escalation a sweep has just written (a named tuple: an end-of-day sweep makes 20,000)."""
+
     id: int
     subject_id: int
     level: int
@@ -386,14 +388,16 @@ def _flag_subjects(arm: Q) -> dict[str, int]:
         pk = qn(meta.pk.column)
         ctes.append(f"u{t} AS (UPDATE {qn(meta.db_table)} AS o SET {sets} FROM b{t} AS b "
                     f"WHERE o.{pk} = ANY(ARRAY(SELECT subject_id FROM b{t})) AND o.{pk} = b.subject_id "
-                    f"AND ({needed}) RETURNING ARRAY[{', '.join(f'b.k{i}' for i in range(len(srcs)))}] AS hits)")
-        selects.append(f"SELECT {t} AS t, hits FROM u{t}")
+                    f"AND ({needed}) RETURNING {', '.join(f'b.k{i}' for i in range(len(srcs)))})")
+        # counted in SQL: one row per kind of object, not one per object
+        counts = ", ".join(f"count(*) FILTER (WHERE k{i})" for i in range(len(srcs)))
+        selects.append(f"SELECT {t} AS t, ARRAY[{counts}] AS hits FROM u{t}")
         labels.append(srcs)
     with connection.cursor() as cur:
         cur.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
         for t, hits in cur.fetchall():
             for src, hit in zip(labels[t], hits, strict=True):
-                out[src.key] += bool(hit)
+                out[src.key] += int(hit)
     return out
 
 
